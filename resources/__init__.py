@@ -1,0 +1,1 @@
+"""Bundled data (example workshops, icons), read through importlib.resources."""

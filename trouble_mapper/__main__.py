@@ -1,0 +1,7 @@
+"""``python -m trouble_mapper [FILE]``."""
+
+import sys
+
+from trouble_mapper.app import main
+
+sys.exit(main())

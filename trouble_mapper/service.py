@@ -1,0 +1,270 @@
+"""WorkshopService: the one gateway for edits. Gesture -> service method -> EditCommand -> apply()."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Hashable, Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from trouble_mapper.commands import EditCommand
+from trouble_mapper.domain import rules
+from trouble_mapper.domain.changes import Change
+from trouble_mapper.domain.document import WorkshopDocument
+from trouble_mapper.domain.model import (
+    Action,
+    Background,
+    Card,
+    Link,
+    Meeting,
+    Person,
+    Workshop,
+    Zone,
+    new_id,
+)
+from trouble_mapper.domain.rules import RuleError, describe_count
+from trouble_mapper.domain.vocabulary import CardKind, Role
+from trouble_mapper.storage.workshop_file import WorkshopFile
+
+
+class EditRefused(RuleError):
+    """An edit that cannot be made now (read-only file, unknown item); the message is for the user."""
+
+
+class WorkshopService(QObject):
+    """Owns the open workshop: its document, its file and its undo stack.
+
+    Every public edit method builds a list of changes and pushes one EditCommand; the command calls
+    ``apply``, which writes the file in one transaction, then updates the document, then emits
+    ``changed``. Views listen to ``changed`` and never write the document themselves.
+    """
+
+    changed = Signal(object)  # tuple[Change, ...], as applied
+    save_failed = Signal(str)  # message for the user; nothing was changed
+
+    def __init__(self, workshop_file: WorkshopFile, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.file = workshop_file
+        self.undo_stack = QUndoStack(self)
+        self._last_apply_ok = True
+
+    @property
+    def document(self) -> WorkshopDocument:
+        return self.file.document
+
+    @property
+    def read_only(self) -> bool:
+        return self.file.read_only
+
+    # The primitive every command calls.
+
+    def apply(self, changes: Sequence[Change], label: str, direction: str) -> bool:
+        """Write ``changes`` durably, then put them in the document and announce them.
+
+        Returns False (and emits save_failed) when the file cannot be written; then nothing changed.
+        """
+        try:
+            self.file.repository.write(changes, label, direction)
+        except sqlite3.Error as error:
+            self._last_apply_ok = False
+            self.save_failed.emit(_save_failure_message(label, error))
+            return False
+        self.document.apply(changes)
+        self._last_apply_ok = True
+        self.changed.emit(tuple(changes))
+        return True
+
+    def push(self, label: str, changes: Sequence[Change], merge_key: Hashable | None = None) -> bool:
+        """Make ``changes`` one undo step. True when they were saved."""
+        if self.read_only:
+            raise EditRefused("This workshop is open read-only: use File > Save a Copy to edit it.")
+        changes = [c for c in changes if c.before != c.after]
+        if not changes:
+            return True
+        self.undo_stack.push(EditCommand(self, label, changes, merge_key))
+        return self._last_apply_ok
+
+    def close(self) -> None:
+        self.undo_stack.clear()
+        self.file.close()
+
+    # Helpers.
+
+    def _require(self, entity_type: type, entity_id: str) -> Any:
+        entity = self.document.get(entity_type, entity_id)
+        if entity is None:
+            raise EditRefused(f"That {entity_type.__name__.lower()} no longer exists.")
+        return entity
+
+    def _updated(self, entity_type: type, entity_id: str, fields: dict[str, Any]) -> Change:
+        before = self._require(entity_type, entity_id)
+        return Change(before, dataclasses.replace(before, **fields))
+
+    def _tags(self, cards: Sequence[Card]) -> str:
+        kinds = {card.kind for card in cards}
+        if len(cards) == 1:
+            return cards[0].tag
+        if len(kinds) == 1:
+            kind = next(iter(kinds))
+            return describe_count(len(cards), kind.value, kind.plural)
+        return describe_count(len(cards), "card", "cards")
+
+    # Workshop.
+
+    def update_workshop(self, **fields: Any) -> bool:
+        return self.push("Edit workshop details", [self._updated(Workshop, "workshop", fields)])
+
+    # Cards.
+
+    def add_card(self, kind: CardKind, x: float, y: float, text: str = "", **fields: Any) -> Card:
+        """Pin a new card; it gets the next tag number of its kind, never reused."""
+        number = rules.next_tag_number(self.document.tag_high_water.get(kind, 0))
+        card = Card(new_id(), kind, number, text=text, x=x, y=y, **fields)
+        rules.check_scores(card.scores)
+        self.push(f"Add {kind.value} {card.tag}", [Change(None, card)])
+        return card
+
+    def update_card(self, card_id: str, **fields: Any) -> bool:
+        change = self._updated(Card, card_id, fields)
+        rules.check_scores(change.after.scores)  # type: ignore[union-attr]
+        if "kind" in fields and fields["kind"] is not change.before.kind:  # type: ignore[union-attr]
+            kind = fields["kind"]
+            number = rules.next_tag_number(self.document.tag_high_water.get(kind, 0))
+            change = Change(change.before, dataclasses.replace(change.after, number=number))
+        return self.push(f"Edit {change.before.tag}", [change])  # type: ignore[union-attr]
+
+    def set_scores(self, card_id: str, **scores: int | None) -> bool:
+        card = self._require(Card, card_id)
+        return self.update_card(card_id, scores=dataclasses.replace(card.scores, **scores))
+
+    def move_cards(self, positions: dict[str, tuple[float, float]], *, nudge: bool = False) -> bool:
+        """Move cards to new positions as one step; keyboard nudges of the same cards merge."""
+        changes = [self._updated(Card, cid, {"x": x, "y": y}) for cid, (x, y) in positions.items()]
+        cards = [c.before for c in changes]
+        merge_key = ("nudge", frozenset(positions)) if nudge else None
+        return self.push(f"Move {self._tags(cards)}", changes, merge_key)  # type: ignore[arg-type]
+
+    def delete_cards(self, card_ids: Iterable[str]) -> bool:
+        """Delete cards with their links, and take them off the actions that named them."""
+        cards = [self._require(Card, cid) for cid in card_ids]
+        ids = {card.id for card in cards}
+        changes = [Change(link, None) for link in self.document.links_of(ids)]
+        for action in self.document.actions.values():
+            if ids & set(action.card_ids):
+                kept = tuple(cid for cid in action.card_ids if cid not in ids)
+                changes.append(Change(action, dataclasses.replace(action, card_ids=kept)))
+        changes += [Change(card, None) for card in cards]
+        return self.push(f"Delete {self._tags(cards)}", changes)
+
+    # Links.
+
+    def add_link(self, cause_id: str, effect_id: str) -> Link:
+        cause, effect = self._require(Card, cause_id), self._require(Card, effect_id)
+        rules.check_new_link(cause, effect, self.document.links.values())
+        link = Link(new_id(), cause.id, effect.id)
+        self.push(f"Link {cause.tag} to {effect.tag}", [Change(None, link)])
+        return link
+
+    def delete_links(self, link_ids: Iterable[str]) -> bool:
+        links = [self._require(Link, lid) for lid in link_ids]
+        return self.push(f"Delete {describe_count(len(links), 'link', 'links')}",
+                         [Change(link, None) for link in links])
+
+    # Zones.
+
+    def add_zone(self, name: str, x: float, y: float, width: float, height: float) -> Zone:
+        zone = Zone(new_id(), name, x, y, width, height)
+        self.push(f"Add zone {name}", [Change(None, zone)])
+        return zone
+
+    def update_zone(self, zone_id: str, **fields: Any) -> bool:
+        change = self._updated(Zone, zone_id, fields)
+        return self.push(f"Edit zone {change.after.name}", [change])  # type: ignore[union-attr]
+
+    def delete_zone(self, zone_id: str) -> bool:
+        zone = self._require(Zone, zone_id)
+        changes = [Change(card, dataclasses.replace(card, zone_id=None))
+                   for card in self.document.cards.values() if card.zone_id == zone_id]
+        return self.push(f"Delete zone {zone.name}", [*changes, Change(zone, None)])
+
+    # People.
+
+    def add_person(self, name: str, function: str = "", roles: Sequence[Role] = ()) -> Person:
+        person = Person(new_id(), name, function, tuple(roles))
+        self.push(f"Add {name} to the team", [Change(None, person)])
+        return person
+
+    def update_person(self, person_id: str, **fields: Any) -> bool:
+        change = self._updated(Person, person_id, fields)
+        return self.push(f"Edit {change.after.name}", [change])  # type: ignore[union-attr]
+
+    def remove_person(self, person_id: str) -> bool:
+        """Take someone off the roster; actions they owned become unassigned in the same step."""
+        person = self._require(Person, person_id)
+        changes = []
+        for action in self.document.actions.values():
+            if action.owner_id == person_id or person_id in action.supporter_ids:
+                changes.append(Change(action, dataclasses.replace(
+                    action, owner_id=None if action.owner_id == person_id else action.owner_id,
+                    supporter_ids=tuple(p for p in action.supporter_ids if p != person_id))))
+        return self.push(f"Remove {person.name} from the team", [*changes, Change(person, None)])
+
+    # Actions.
+
+    def add_action(self, what: str, **fields: Any) -> Action:
+        action = Action(new_id(), what, **fields)
+        self.push("Add action", [Change(None, action)])
+        return action
+
+    def update_action(self, action_id: str, **fields: Any) -> bool:
+        change = self._updated(Action, action_id, fields)
+        rules.check_status_move(change.before.status, change.after.status)  # type: ignore[union-attr]
+        return self.push("Edit action", [change])
+
+    def delete_action(self, action_id: str) -> bool:
+        return self.push("Delete action", [Change(self._require(Action, action_id), None)])
+
+    # Meetings.
+
+    def add_meeting(self, when: date, attendee_ids: Sequence[str] = (), notes: str = "") -> Meeting:
+        meeting = Meeting(new_id(), when, tuple(attendee_ids), notes)
+        self.push(f"Add meeting of {when.isoformat()}", [Change(None, meeting)])
+        return meeting
+
+    def update_meeting(self, meeting_id: str, **fields: Any) -> bool:
+        return self.push("Edit meeting", [self._updated(Meeting, meeting_id, fields)])
+
+    def delete_meeting(self, meeting_id: str) -> bool:
+        return self.push("Delete meeting", [Change(self._require(Meeting, meeting_id), None)])
+
+    # Background.
+
+    def set_background(self, image: bytes, image_format: str, scale: float = 1.0) -> bool:
+        """Put a picture behind the map (or replace it; cards stay where they are)."""
+        before = self.document.background
+        after = Background(image=image, format=image_format, scale=scale)
+        return self.push("Replace background" if before else "Add background",
+                         [Change(before, after)])
+
+    def update_background(self, **fields: Any) -> bool:
+        return self.push("Edit background", [self._updated(Background, "background", fields)])
+
+    def remove_background(self) -> bool:
+        return self.push("Remove background", [Change(self._require(Background, "background"), None)])
+
+
+def _save_failure_message(label: str, error: sqlite3.Error) -> str:
+    text = str(error).lower()
+    if "full" in text:
+        why = "the disk is full"
+    elif "readonly" in text or "read-only" in text:
+        why = "the file can no longer be written (read-only)"
+    else:
+        why = f"the file could not be written ({error})"
+    return (f"“{label}” was not saved because {why}. Nothing was changed; everything saved before "
+            "is still in the file. Free some space or use File > Save a Copy elsewhere.")
+

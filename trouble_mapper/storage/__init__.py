@@ -1,0 +1,1 @@
+"""The .troublemap file: an SQLite database. This package is the only code that speaks SQL."""

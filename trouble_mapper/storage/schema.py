@@ -1,0 +1,47 @@
+"""Schema of the .troublemap file: its marks (application_id, user_version) and migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+from trouble_mapper.storage.codec import CODECS
+
+APPLICATION_ID = 0x54524D50  # "TRMP" in the SQLite header: marks the file as ours
+SCHEMA_VERSION = 1
+
+HISTORY_TABLE = "history"
+COUNTERS_TABLE = "tag_counters"
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    """Create every table of the current version in an empty database and mark the file."""
+    with db.atomic():
+        for codec in CODECS.values():
+            db[codec.table].create(codec.columns, pk="id")
+        db[HISTORY_TABLE].create({
+            "id": int, "edit": int, "at": str, "label": str, "direction": str,
+            "entity": str, "entity_id": str, "verb": str, "before": str, "after": str,
+        }, pk="id")
+        db[HISTORY_TABLE].create_index(["edit"])
+        db[COUNTERS_TABLE].create({"kind": str, "high_water": int}, pk="kind")
+    mark(db, SCHEMA_VERSION)
+
+
+def mark(db: sqlite_utils.Database, version: int) -> None:
+    """Write the application id and format version into the file header."""
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {int(version)}")
+    db.conn.commit()
+
+
+def expected_tables() -> set[str]:
+    return {codec.table for codec in CODECS.values()} | {HISTORY_TABLE, COUNTERS_TABLE}
+
+
+# MIGRATIONS[n] upgrades a version-n file to version n + 1. Each runs in one transaction,
+# after a backup copy of the file has been written next to it (see workshop_file.migrate).
+MIGRATIONS: dict[int, Migration] = {}
