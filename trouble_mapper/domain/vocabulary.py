@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class CardKind(str, Enum):
+class CardKind(StrEnum):
     """What a card on the map stands for; each kind has its own tag prefix."""
 
     TROUBLE = "trouble"
@@ -27,7 +27,7 @@ class CardKind(str, Enum):
                 "countermeasure": "countermeasures", "note": "notes"}[self.value]
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """The six roles a person can hold around a workshop (one person may hold several)."""
 
     SPONSOR = "sponsor"
@@ -62,7 +62,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
 }
 
 
-class ImprovementGoal(str, Enum):
+class ImprovementGoal(StrEnum):
     """The sponsor's improvement goal framing the workshop."""
 
     REACTIVE = "reactive"
@@ -82,7 +82,7 @@ class ImprovementGoal(str, Enum):
         }[self.value]
 
 
-class ActionStatus(str, Enum):
+class ActionStatus(StrEnum):
     """Where an action stands; moves between statuses follow ``rules.can_move``."""
 
     OPEN = "open"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -64,7 +64,7 @@ class Repository:
 
         Raises sqlite3.Error (disk full, read-only...) with nothing written.
         """
-        now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        now = datetime.now(UTC).isoformat(timespec="milliseconds")
         edit = self._last_edit + 1
         history = []
         with self.db.atomic():

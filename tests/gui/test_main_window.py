@@ -1,0 +1,134 @@
+"""The main window over a real workshop file: open, edit on the canvas, undo/redo from the menu."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from trouble_mapper.domain.vocabulary import CardKind
+from trouble_mapper.service import WorkshopService
+from trouble_mapper.storage.workshop_file import open_workshop
+from trouble_mapper.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    errors: list[tuple[str, str]] = []
+    win = MainWindow()
+    monkeypatch.setattr(win, "show_error", lambda title, text: errors.append((title, text)))
+    win.errors = errors
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close_workshop()
+
+
+def seed_cards(path: Path, count: int) -> None:
+    """Put ``count`` troubles in a row into a closed workshop file."""
+    opened = open_workshop(path)
+    service = WorkshopService(opened)
+    for i in range(count):
+        service.add_card(CardKind.TROUBLE, 100 + 250 * i, 300, f"Trouble {i + 1}")
+    service.close()
+
+
+def reopened_positions(path: Path) -> dict[str, tuple[float, float]]:
+    opened = open_workshop(path, read_only=True)
+    try:
+        return {c.tag: (c.x, c.y) for c in opened.document.cards.values()}
+    finally:
+        opened.close()
+
+
+def test_drag_then_menu_undo_redo_change_the_file(window, workshop_path, qtbot):
+    """Dragging a card on the canvas saves the move; Edit > Undo and Redo restore each state in the file."""
+    seed_cards(workshop_path, 3)
+    assert window.open_path(workshop_path)
+    view = window.view
+    item = view.map_scene().cards[next(c.id for c in window.service.document.cards.values() if c.number == 1)]
+    start = view.mapFromScene(item.sceneBoundingRect().center())
+    end = start + QPoint(120, 60)
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(view.viewport(), start + QPoint(10, 5))
+    QTest.mouseMove(view.viewport(), end)
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+
+    moved = reopened_positions(workshop_path)["T1"]
+    assert moved != (100.0, 300.0)
+    assert window.undo_action.text() == "Undo Move T1"
+    window.undo_action.trigger()
+    assert reopened_positions(workshop_path)["T1"] == (100.0, 300.0)
+    assert item.pos().x() == 100.0
+    assert window.redo_action.text() == "Redo Move T1"
+    window.redo_action.trigger()
+    assert reopened_positions(workshop_path)["T1"] == moved
+    assert not window.errors
+
+
+def test_title_names_workshop_and_file(window, workshop_path):
+    """The window title shows the workshop's name and its file name."""
+    window.open_path(workshop_path)
+    assert "Line 4 trouble map" in window.windowTitle()
+    assert workshop_path.name in window.windowTitle()
+
+
+def test_bad_file_shows_message_and_keeps_current_workshop(window, workshop_path, tmp_path):
+    """Opening a file that is not a workshop shows a message naming it; the open workshop stays open."""
+    window.open_path(workshop_path)
+    bad = tmp_path / "notes.troublemap"
+    bad.write_text("shopping list")
+    assert not window.open_path(bad)
+    assert window.errors and "notes.troublemap" in window.errors[0][1]
+    assert window.service.file.path == workshop_path
+    assert bad.read_text() == "shopping list"
+
+
+def test_read_only_file_shows_banner_and_refuses_edits(window, workshop_path, monkeypatch):
+    """A read-only workshop opens with a visible banner and its edit actions disabled."""
+    monkeypatch.setattr("trouble_mapper.storage.workshop_file._writable",
+                        lambda path: "The file is read-only.")
+    window.open_path(workshop_path)
+    assert window.banner.isVisible() and "read-only" in window.banner.text().lower()
+    assert not window.add_trouble_action.isEnabled()
+    assert "[read-only]" in window.windowTitle()
+
+
+def test_new_workshop_is_written_to_data_folder_and_offered_next_start(qtbot, window):
+    """New creates the file in the user's data folder at once; a new window offers to reopen it."""
+    path = window.new_workshop("Filler 2: changeovers")
+    assert path is not None and path.exists()
+    assert "Workshops" in path.parts and path.name == "Filler 2 changeovers.troublemap"
+    window.add_trouble("Bottles fall at the starwheel")
+    window.close()
+    again = MainWindow()
+    qtbot.addWidget(again)
+    again.show_welcome()
+    assert again.welcome.reopen_button.isVisibleTo(again.welcome)
+    again.welcome.reopen_button.click()
+    assert again.service is not None and again.service.file.path == path
+    assert [c.text for c in again.service.document.cards.values()] == ["Bottles fall at the starwheel"]
+    again.close_workshop()
+
+
+def test_second_window_gets_already_open_message(qtbot, window, workshop_path):
+    """The same file opened by a second window is refused with an "already open" message."""
+    window.open_path(workshop_path)
+    second = MainWindow()
+    qtbot.addWidget(second)
+    messages = []
+    second.show_error = lambda title, text: messages.append(text)
+    assert not second.open_path(workshop_path)
+    assert "already open" in messages[0]
+
+
+def test_save_as_moves_editing_to_the_copy(window, workshop_path, tmp_path):
+    """Save As writes a full copy and further edits go to it; the original keeps its content."""
+    seed_cards(workshop_path, 1)
+    window.open_path(workshop_path)
+    target = tmp_path / "copy.troublemap"
+    assert window.save_as(target)
+    window.add_trouble("Only in the copy")
+    assert len(reopened_positions(target)) == 2
+    assert len(reopened_positions(workshop_path)) == 1

@@ -1,0 +1,48 @@
+"""Entry point: ``trouble-mapper [FILE]``, ``trouble-mapper --example``, ``trouble-mapper info FILE``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from trouble_mapper import APP_NAME, ORG_NAME, __version__
+
+
+def parse_gui_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="trouble-mapper", description="Run a trouble-map workshop.",
+        epilog="Other commands: 'trouble-mapper info FILE' prints a summary without opening a window.")
+    parser.add_argument("file", nargs="?", help="a .troublemap workshop to open")
+    parser.add_argument("--example", action="store_true",
+                        help="open a copy of the bundled example workshop (the bundled file is not changed)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch to a display-free command or open the main window."""
+    argv = sys.argv[1:] if argv is None else argv
+    from trouble_mapper import cli
+
+    if argv and argv[0] in cli.COMMANDS:
+        return cli.run(argv)
+    args = parse_gui_args(argv)
+
+    from PySide6.QtWidgets import QApplication
+
+    from trouble_mapper.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("trouble-mapper")
+    window = MainWindow()
+    window.show()
+    if args.example:
+        window.open_example()
+    elif args.file:
+        window.open_path(args.file)
+    else:
+        window.show_welcome()
+    return app.exec()

@@ -1,0 +1,304 @@
+"""MainWindow: menus, the welcome page or the open workshop's map, and file handling."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from trouble_mapper import APP_NAME, FILE_SUFFIX
+from trouble_mapper.canvas.scene import MapScene
+from trouble_mapper.canvas.view import MapView
+from trouble_mapper.domain.model import Workshop
+from trouble_mapper.domain.rules import RuleError
+from trouble_mapper.domain.vocabulary import CardKind
+from trouble_mapper.service import WorkshopService
+from trouble_mapper.storage.errors import WorkshopFileError
+from trouble_mapper.storage.workshop_file import create_workshop, open_workshop
+from trouble_mapper.ui import places
+from trouble_mapper.ui.recent_files import RecentFiles
+from trouble_mapper.ui.welcome import WelcomePage
+
+FILE_FILTER = f"Trouble Mapper workshops (*{FILE_SUFFIX});;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """One window, at most one open workshop. Every edit is already saved: there is no Save."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.service: WorkshopService | None = None
+        self.view: MapView | None = None
+        self.recent = RecentFiles()
+        self.undo_group = QUndoGroup(self)
+        self.resize(1280, 800)
+
+        self.welcome = WelcomePage()
+        self.welcome.new_requested.connect(lambda: self.new_workshop())
+        self.welcome.open_requested.connect(self.choose_and_open)
+        self.welcome.example_requested.connect(self.open_example)
+        self.welcome.path_requested.connect(self.open_path)
+        self.banner = QLabel()
+        self.banner.setObjectName("readOnlyBanner")
+        self.banner.setStyleSheet("background: #FFE9A8; color: #3D2E00; padding: 8px; font-weight: bold;")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.workspace = QWidget()
+        self.workspace_layout = QVBoxLayout(self.workspace)
+        self.workspace_layout.setContentsMargins(0, 0, 0, 0)
+        self.workspace_layout.setSpacing(0)
+        self.workspace_layout.addWidget(self.banner)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(self.workspace)
+        self.setCentralWidget(self.pages)
+        self._build_menus()
+        self._update_title()
+
+    # Menus.
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | QKeySequence.StandardKey | None = None
+                ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        keys = QKeySequence.StandardKey
+        file_menu = self.menuBar().addMenu("&File")
+        self.new_action = self._action("&New Workshop", lambda: self.new_workshop(), keys.New)
+        self.open_action = self._action("&Open…", self.choose_and_open, keys.Open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.example_action = self._action("Open &Example Workshop", self.open_example)
+        self.save_as_action = self._action("Save &As…", self.choose_save_as, keys.SaveAs)
+        self.save_copy_action = self._action("Save a &Copy…", self.choose_save_copy)
+        self.close_action = self._action("&Close", self.close_workshop, keys.Close)
+        self.quit_action = self._action("&Quit", self.close, keys.Quit)
+        file_menu.insertActions(self.recent_menu.menuAction(), [self.new_action, self.open_action])
+        file_menu.addActions([self.example_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_as_action, self.save_copy_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.close_action, self.quit_action])
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.undo_action = self.undo_group.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(keys.Undo)
+        self.redo_action = self.undo_group.createRedoAction(self, "Redo")
+        self.redo_action.setShortcut(keys.Redo)
+        self.add_trouble_action = self._action("Add &Trouble…", self.ask_and_add_trouble,
+                                               QKeySequence("Ctrl+T"))
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.add_trouble_action)
+
+        view_menu = self.menuBar().addMenu("&View")
+        self.fit_action = self._action("&Fit All", lambda: self.view and self.view.fit_all(),
+                                       QKeySequence("Ctrl+0"))
+        view_menu.addAction(self.fit_action)
+        self._update_actions()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent.paths():
+            action = self.recent_menu.addAction(path.stem)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent workshops").setEnabled(False)
+
+    def _update_actions(self) -> None:
+        is_open = self.service is not None
+        editable = is_open and not self.service.read_only  # type: ignore[union-attr]
+        for action in (self.save_as_action, self.save_copy_action, self.close_action, self.fit_action):
+            action.setEnabled(is_open)
+        self.add_trouble_action.setEnabled(editable)
+
+    def _update_title(self) -> None:
+        if self.service is None:
+            self.setWindowTitle(APP_NAME)
+            self.setWindowFilePath("")
+            return
+        path = self.service.file.path
+        suffix = " [read-only]" if self.service.read_only else ""
+        self.setWindowTitle(f"{self.service.document.workshop.title} — {path.name}{suffix} — {APP_NAME}")
+        self.setWindowFilePath(str(path))
+
+    # Opening and closing.
+
+    def show_welcome(self) -> None:
+        self.welcome.show_choices(self.recent.last_open, self.recent.paths())
+        self.pages.setCurrentWidget(self.welcome)
+
+    def open_path(self, path: str | Path) -> bool:
+        """Open a workshop file in this window (closing the current one). False, with a message, if not."""
+        path = Path(path).absolute()
+        if self.service is not None and self.service.file.path == path:
+            return True
+        try:
+            opened = open_workshop(path)
+        except WorkshopFileError as error:
+            self.show_error("Cannot open workshop", str(error))
+            if not path.exists():
+                self.recent.remove(path)
+            return False
+        self.close_workshop()
+        self._show_service(WorkshopService(opened, self))
+        return True
+
+    def _show_service(self, service: WorkshopService) -> None:
+        self.service = service
+        service.save_failed.connect(lambda message: self.show_error("Change not saved", message))
+        service.changed.connect(lambda _changes: self._update_title())
+        self.undo_group.addStack(service.undo_stack)
+        self.undo_group.setActiveStack(service.undo_stack)
+        self.view = MapView(MapScene(service))
+        self.workspace_layout.addWidget(self.view)
+        self.banner.setVisible(service.read_only)
+        if service.read_only:
+            self.banner.setText(f"Read-only: {service.file.read_only_reason} You can look at this workshop "
+                                "but not change it. Use File > Save a Copy to edit a copy.")
+        self.pages.setCurrentWidget(self.workspace)
+        self.recent.add(service.file.path)
+        self.recent.last_open = service.file.path
+        self._update_title()
+        self._update_actions()
+        self.view.fit_all()
+
+    def close_workshop(self) -> None:
+        """Close the open workshop (everything is already saved) and show the welcome page."""
+        if self.service is None:
+            return
+        self.undo_group.removeStack(self.service.undo_stack)
+        if self.view is not None:
+            self.workspace_layout.removeWidget(self.view)
+            self.view.deleteLater()
+            self.view = None
+        self.service.close()
+        self.service.deleteLater()
+        self.service = None
+        self.recent.last_open = None
+        self._update_title()
+        self._update_actions()
+        self.show_welcome()
+
+    def choose_and_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open workshop", str(places.workshops_folder()),
+                                              FILE_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_example(self) -> bool:
+        """Open the user's copy of the bundled example (made on first use)."""
+        try:
+            return self.open_path(places.example_copy())
+        except OSError as error:
+            self.show_error("Cannot open the example", f"The example could not be copied: {error}")
+            return False
+
+    def new_workshop(self, title: str | None = None) -> Path | None:
+        """Create a workshop in the user's data folder (written at once) and open it."""
+        if title is None:
+            title, ok = QInputDialog.getText(self, "New workshop", "Workshop title:",
+                                             text="Untitled workshop")
+            if not ok:
+                return None
+        title = title.strip() or "Untitled workshop"
+        path = places.unused_path(places.workshops_folder(), places.file_name_for(title))
+        try:
+            create_workshop(path, Workshop(title=title)).close()
+        except WorkshopFileError as error:
+            self.show_error("Cannot create workshop", str(error))
+            return None
+        return path if self.open_path(path) else None
+
+    # Copies.
+
+    def choose_save_as(self) -> None:
+        target = self._ask_target("Save workshop as")
+        if target:
+            self.save_as(target)
+
+    def choose_save_copy(self) -> None:
+        target = self._ask_target("Save a copy of the workshop")
+        if target:
+            self.save_copy(target)
+
+    def _ask_target(self, caption: str) -> Path | None:
+        if self.service is None:
+            return None
+        start = str(self.service.file.path.with_name(self.service.file.path.stem + " copy" + FILE_SUFFIX))
+        path, _ = QFileDialog.getSaveFileName(self, caption, start, FILE_FILTER)
+        if not path:
+            return None
+        target = Path(path)
+        return target if target.suffix else target.with_suffix(FILE_SUFFIX)
+
+    def save_copy(self, target: Path) -> bool:
+        """Write a complete copy of the open workshop to ``target``; keep working on the current file."""
+        assert self.service is not None
+        target = target.absolute()
+        if target == self.service.file.path:
+            return True
+        try:
+            fd, temp_name = tempfile.mkstemp(prefix=".saving-", suffix=FILE_SUFFIX, dir=target.parent)
+            os.close(fd)
+            try:
+                self.service.file.repository.copy_to(Path(temp_name))
+                os.replace(temp_name, target)
+            finally:
+                Path(temp_name).unlink(missing_ok=True)
+        except Exception as error:  # sqlite3.Error or OSError: both mean the copy was not written
+            self.show_error("Copy not saved", f"“{target.name}” could not be written: {error}")
+            return False
+        return True
+
+    def save_as(self, target: Path) -> bool:
+        """Copy the workshop to ``target`` and carry on editing there; the old file stays as it was."""
+        return self.save_copy(target) and self.open_path(target)
+
+    # Edits started from menus.
+
+    def ask_and_add_trouble(self) -> None:
+        if self.service is None or self.view is None:
+            return
+        text, ok = QInputDialog.getText(self, "Add trouble", "What is the trouble?")
+        if ok and text.strip():
+            self.add_trouble(text.strip())
+
+    def add_trouble(self, text: str) -> None:
+        """Pin a new trouble at the centre of the view."""
+        assert self.service is not None and self.view is not None
+        centre = self.view.mapToScene(self.view.viewport().rect().center())
+        try:
+            self.service.add_card(CardKind.TROUBLE, centre.x() - 90, centre.y() - 55, text)
+        except RuleError as error:
+            self.show_error("Cannot add trouble", str(error))
+
+    # Messages and exit.
+
+    def show_error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        last = self.service.file.path if self.service else None
+        self.close_workshop()
+        self.recent.last_open = last
+        event.accept()
+
+
