@@ -7,7 +7,7 @@ import tempfile
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["HOME"] = tempfile.mkdtemp(prefix="trouble-mapper-test-home-")
 
-from PySide6.QtCore import QStandardPaths  # noqa: E402
+from PySide6.QtCore import QStandardPaths
 
 QStandardPaths.setTestModeEnabled(True)  # must run before the first QSettings object
 

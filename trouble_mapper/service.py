@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections.abc import Hashable, Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -28,6 +27,7 @@ from trouble_mapper.domain.model import (
 )
 from trouble_mapper.domain.rules import RuleError, describe_count
 from trouble_mapper.domain.vocabulary import CardKind, Role
+from trouble_mapper.storage.errors import SaveFailed
 from trouble_mapper.storage.workshop_file import WorkshopFile
 
 
@@ -69,9 +69,11 @@ class WorkshopService(QObject):
         """
         try:
             self.file.repository.write(changes, label, direction)
-        except sqlite3.Error as error:
+        except SaveFailed as error:
             self._last_apply_ok = False
-            self.save_failed.emit(_save_failure_message(label, error))
+            self.save_failed.emit(
+                f"“{label}” was not saved because {error.reason}. Nothing was changed; everything saved "
+                "before is still in the file. Free some space or use File > Save a Copy elsewhere.")
             return False
         self.document.apply(changes)
         self._last_apply_ok = True
@@ -79,12 +81,18 @@ class WorkshopService(QObject):
         return True
 
     def push(self, label: str, changes: Sequence[Change], merge_key: Hashable | None = None) -> bool:
-        """Make ``changes`` one undo step. True when they were saved."""
+        """Make ``changes`` one undo step. True when they were saved.
+
+        Raises EditRefused (read-only) or RuleError (a value no file can hold) before anything changes.
+        """
         if self.read_only:
             raise EditRefused("This workshop is open read-only: use File > Save a Copy to edit it.")
         changes = [c for c in changes if c.before != c.after]
         if not changes:
             return True
+        for change in changes:
+            if change.after is not None:
+                rules.check_storable(change.after)
         self.undo_stack.push(EditCommand(self, label, changes, merge_key))
         return self._last_apply_ok
 
@@ -255,16 +263,3 @@ class WorkshopService(QObject):
 
     def remove_background(self) -> bool:
         return self.push("Remove background", [Change(self._require(Background, "background"), None)])
-
-
-def _save_failure_message(label: str, error: sqlite3.Error) -> str:
-    text = str(error).lower()
-    if "full" in text:
-        why = "the disk is full"
-    elif "readonly" in text or "read-only" in text:
-        why = "the file can no longer be written (read-only)"
-    else:
-        why = f"the file could not be written ({error})"
-    return (f"“{label}” was not saved because {why}. Nothing was changed; everything saved before "
-            "is still in the file. Free some space or use File > Save a Copy elsewhere.")
-

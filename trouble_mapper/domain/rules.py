@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
+from typing import Any
 
 from trouble_mapper.domain.model import Card, Link, Scores
 from trouble_mapper.domain.vocabulary import ActionStatus
@@ -70,6 +72,35 @@ def check_new_link(cause: Card, effect: Card, links: Iterable[Link]) -> None:
     for link in links:
         if link.cause_id == cause.id and link.effect_id == effect.id:
             raise RuleError(f"{cause.tag} is already linked to {effect.tag}.")
+
+
+INTEGER_RANGE = range(-(2**63), 2**63)  # what a file can hold
+
+
+def check_storable(entity: Any) -> None:
+    """Raise RuleError if a value of ``entity`` cannot be kept in a workshop file.
+
+    Text must be real Unicode (a lone surrogate, which can come from a broken paste, has no UTF-8
+    form) and whole numbers must fit 64 bits.
+    """
+    for item in dataclasses.fields(entity):
+        _check_value(getattr(entity, item.name))
+
+
+def _check_value(value: Any) -> None:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise RuleError("This text holds a broken character (it may come from a damaged paste) and "
+                            "cannot be saved. Retype the text.") from None
+    elif isinstance(value, int) and not isinstance(value, bool) and value not in INTEGER_RANGE:
+        raise RuleError(f"The number {value} is too large to be saved.")
+    elif isinstance(value, tuple):
+        for part in value:
+            _check_value(part)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        check_storable(value)
 
 
 def describe_count(count: int, singular: str, plural: str) -> str:

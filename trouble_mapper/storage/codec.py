@@ -80,6 +80,10 @@ class EntityCodec:
     def to_row(self, entity: Any) -> dict[str, Any]:
         return {name: enc(getattr(entity, name)) for name, enc in self._encode}
 
+    def to_values(self, entity: Any) -> tuple[Any, ...]:
+        """Column values in ``self.fields`` order (for prepared statements)."""
+        return tuple(enc(getattr(entity, name)) for name, enc in self._encode)
+
     def from_values(self, values: typing.Sequence[Any]) -> Any:
         """Build the entity from column values in ``self.fields`` order."""
         return self.entity_type(*(v if v is None else dec(v)

@@ -31,4 +31,11 @@ class AlreadyOpen(WorkshopFileError):
 
 
 class SaveFailed(WorkshopFileError):
-    """An edit could not be written (disk full, file removed, read-only now...)."""
+    """An edit could not be written (disk full, file removed, read-only now...); nothing was written.
+
+    ``reason`` says why in the user's words ("the disk is full").
+    """
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(path, f"could not be saved because {reason}.")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from trouble_mapper.storage.codec import CODECS
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 APPLICATION_ID = 0x54524D50  # "TRMP" in the SQLite header: marks the file as ours
 SCHEMA_VERSION = 1
@@ -14,7 +16,7 @@ SCHEMA_VERSION = 1
 HISTORY_TABLE = "history"
 COUNTERS_TABLE = "tag_counters"
 
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[["sqlite_utils.Database"], None]
 
 
 def create_schema(db: sqlite_utils.Database) -> None:
@@ -28,14 +30,14 @@ def create_schema(db: sqlite_utils.Database) -> None:
         }, pk="id")
         db[HISTORY_TABLE].create_index(["edit"])
         db[COUNTERS_TABLE].create({"kind": str, "high_water": int}, pk="kind")
-    mark(db, SCHEMA_VERSION)
+        mark(db, SCHEMA_VERSION)
 
 
 def mark(db: sqlite_utils.Database, version: int) -> None:
-    """Write the application id and format version into the file header."""
+    """Write the application id and format version into the file header (inside the caller's
+    transaction, so a step and its version number are committed together)."""
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute(f"PRAGMA user_version = {int(version)}")
-    db.conn.commit()
 
 
 def expected_tables() -> set[str]:

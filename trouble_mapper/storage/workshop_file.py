@@ -8,8 +8,7 @@ import sqlite3
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from trouble_mapper.domain.changes import Change
 from trouble_mapper.domain.document import WorkshopDocument
@@ -20,10 +19,14 @@ from trouble_mapper.storage.errors import (
     DamagedFile,
     NewerVersionFile,
     NotAWorkshopFile,
+    SaveFailed,
     WorkshopFileError,
 )
 from trouble_mapper.storage.lock import EditLock
 from trouble_mapper.storage.repository import Repository
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -49,7 +52,7 @@ class WorkshopFile:
 
     def close(self) -> None:
         """Close the connection and free the edit lock. Safe to call twice."""
-        self.repository.db.close()
+        self.repository.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -87,7 +90,7 @@ def read_header(path: Path) -> FileHeader:
     return FileHeader(user_version, application_id)
 
 
-def _connect(path: Path, read_only: bool) -> sqlite_utils.Database:
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     if read_only:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     else:
@@ -96,18 +99,49 @@ def _connect(path: Path, read_only: bool) -> sqlite_utils.Database:
     if not read_only:
         conn.execute("PRAGMA journal_mode = DELETE")  # no -wal side file: a copy holds every edit
         conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def _schema_database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """sqlite-utils on ``conn`` for schema work; imported here, off the start-up path."""
+    import sqlite_utils
+
     return sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
 
 
-def _check_contents(path: Path, db: sqlite_utils.Database) -> None:
+def journal_path_for(path: Path) -> Path:
+    return path.with_name(path.name + "-journal")
+
+
+def _finish_interrupted_save(path: Path, read_only: bool) -> None:
+    """Roll back an edit cut short by a crash or power cut (a hot -journal next to the file).
+
+    SQLite restores the file to its last committed state; this needs write access, so a read-only
+    file in that state gets a clear message instead.
+    """
+    journal = journal_path_for(path)
+    if not journal.exists():
+        return
+    if read_only:
+        raise DamagedFile(path, f"was closed in the middle of a save (its “{journal.name}” file is still "
+                          "there) and must be repaired before it can be read, but it cannot be written "
+                          "here. Copy both files to a folder you can write to and open the copy.")
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()  # the first read rolls the hot journal back
+    finally:
+        conn.close()
+
+
+def _check_contents(path: Path, conn: sqlite3.Connection) -> None:
     """quick_check plus the tables we need. Raises DamagedFile."""
     try:
-        result = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
-        tables = set(db.table_names())
+        result = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as error:
         raise DamagedFile(path, f"is damaged and cannot be opened ({error}).") from None
     if result != ["ok"]:
-        raise DamagedFile(path, f"is damaged and cannot be opened (SQLite reports: {result[0]}).")
+        raise DamagedFile(path, "is damaged and cannot be opened (the database check found errors).")
     missing = schema.expected_tables() - tables
     if missing:
         raise DamagedFile(path, f"is damaged: it lacks parts of a workshop ({', '.join(sorted(missing))}).")
@@ -125,8 +159,9 @@ def _writable(path: Path) -> str:
 def open_workshop(path: Path | str, *, read_only: bool = False) -> WorkshopFile:
     """Open a workshop file for editing (or read-only), checking it first.
 
-    A file that fails any check is left byte-for-byte as it was.
-    Raises WorkshopFileError and its subclasses, each with a message for the user.
+    A file that fails any check is left byte-for-byte as it was (a save cut short by a crash is
+    first rolled back, as SQLite requires). Raises WorkshopFileError and its subclasses, each with a
+    message for the user.
     """
     path = Path(path).absolute()
     header = read_header(path)
@@ -144,23 +179,24 @@ def open_workshop(path: Path | str, *, read_only: bool = False) -> WorkshopFile:
                 raise AlreadyOpen(path, "is already open in another Trouble Mapper window. "
                                   "Switch to that window, or close it there first.")
     try:
+        _finish_interrupted_save(path, read_only)
         # Check with a read-only connection first so a damaged file is never written to.
-        db = _connect(path, read_only=True)
+        conn = _connect(path, read_only=True)
         try:
-            _check_contents(path, db)
+            _check_contents(path, conn)
         finally:
-            db.close()
+            conn.close()
         if header.user_version < schema.SCHEMA_VERSION:
             if read_only:
                 raise WorkshopFileError(path, "was saved by an older version and needs upgrading, "
                                         "but it is read-only. Copy it somewhere you can write to.")
             migrate(path, header.user_version)
-        db = _connect(path, read_only)
+        conn = _connect(path, read_only)
         try:
-            repository = Repository(db)
+            repository = Repository(conn, path)
             document = repository.load()
         except (sqlite3.DatabaseError, ValueError, TypeError, KeyError) as error:
-            db.close()
+            conn.close()
             raise DamagedFile(path, f"is damaged and cannot be opened ({error}).") from None
     except sqlite3.DatabaseError as error:
         if lock:
@@ -183,13 +219,13 @@ def create_workshop(path: Path | str, workshop: Workshop | None = None) -> Works
         raise WorkshopFileError(path, "already exists; choose another name.")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = _connect(path, read_only=False)
+        conn = _connect(path, read_only=False)
         try:
-            schema.create_schema(db)
-            Repository(db).write([Change(None, workshop or Workshop())], "Create workshop")
+            schema.create_schema(_schema_database(conn))
+            Repository(conn, path).write([Change(None, workshop or Workshop())], "Create workshop")
         finally:
-            db.close()
-    except (OSError, sqlite3.Error) as error:
+            conn.close()
+    except (OSError, sqlite3.Error, SaveFailed) as error:
         path.unlink(missing_ok=True)
         raise WorkshopFileError(path, f"could not be created ({error}).") from None
     return open_workshop(path)
@@ -200,15 +236,30 @@ def backup_path_for(path: Path, version: int) -> Path:
 
 
 def migrate(path: Path, from_version: int) -> None:
-    """Bring an older file up to SCHEMA_VERSION, after copying it aside. One transaction per step."""
+    """Bring an older file up to SCHEMA_VERSION, after copying it aside.
+
+    Each step and its new version number are committed together, so a failed step leaves the file
+    at the last version that succeeded. Raises WorkshopFileError ("could not be upgraded").
+    """
     backup = backup_path_for(path, from_version)
-    if not backup.exists():
-        shutil.copy2(path, backup)
-    db = _connect(path, read_only=False)
+    try:
+        if not backup.exists():
+            shutil.copy2(path, backup)
+    except OSError as error:
+        raise WorkshopFileError(path, "needs upgrading to this version's format, but a backup copy "
+                                f"could not be written first ({error.strerror or error}). "
+                                "The file has not been changed.") from None
+    conn = _connect(path, read_only=False)
+    db = _schema_database(conn)
     try:
         for version in range(from_version, schema.SCHEMA_VERSION):
             with db.atomic():
                 schema.MIGRATIONS[version](db)
-            schema.mark(db, version + 1)
+                schema.mark(db, version + 1)
+    except Exception as error:  # a migration may fail in SQL or in Python: both mean "not upgraded"
+        raise WorkshopFileError(
+            path, f"could not be upgraded to this version's format ({type(error).__name__}: {error}). "
+            f"It is unchanged from format {version}; a copy of the original is in “{backup.name}”.",
+        ) from error
     finally:
-        db.close()
+        conn.close()
