@@ -9,6 +9,7 @@ from PySide6.QtTest import QTest
 from trouble_mapper.domain.vocabulary import CardKind
 from trouble_mapper.service import WorkshopService
 from trouble_mapper.storage.workshop_file import open_workshop
+from trouble_mapper.ui import places
 from trouble_mapper.ui.main_window import MainWindow
 
 
@@ -132,3 +133,19 @@ def test_save_as_moves_editing_to_the_copy(window, workshop_path, tmp_path):
     window.add_trouble("Only in the copy")
     assert len(reopened_positions(target)) == 2
     assert len(reopened_positions(workshop_path)) == 1
+
+
+def test_opens_example_copy_and_menu_undo_redo_change_its_file(window):
+    """`--example` path: the window shows the example's map; an edit and its undo/redo reach the file."""
+    assert window.open_example()
+    path = window.service.file.path
+    assert path != places.bundled_example()
+    assert len(window.view.map_scene().cards) == len(window.service.document.cards) > 20
+    t1 = next(c for c in window.service.document.cards.values() if c.tag == "T1")
+    window.service.move_cards({t1.id: (t1.x + 50, t1.y)})
+    assert reopened_positions(path)["T1"] == (t1.x + 50, t1.y)
+    window.undo_action.trigger()
+    assert reopened_positions(path)["T1"] == (t1.x, t1.y)
+    window.redo_action.trigger()
+    assert reopened_positions(path)["T1"] == (t1.x + 50, t1.y)
+    assert not window.errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QFont, QPainter, QPainterPath, QPen, QPolygonF, QTextOption
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
@@ -18,8 +18,10 @@ from trouble_mapper.canvas import palette
 from trouble_mapper.domain.model import Card, Zone
 
 TAG_FONT = QFont("Sans Serif", 15, QFont.Weight.Bold)
-TEXT_FONT = QFont("Sans Serif", 10)
+TEXT_FONT = QFont("Sans Serif", 11)
 ZONE_FONT = QFont("Sans Serif", 14, QFont.Weight.DemiBold)
+TEXT_OPTION = QTextOption(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+TEXT_OPTION.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)  # long words still wrap
 BADGE_HEIGHT = 30.0
 PADDING = 8.0
 
@@ -76,8 +78,7 @@ class CardItem(QGraphicsItem):
         painter.setPen(palette.TEXT)
         painter.setFont(TEXT_FONT)
         text_rect = rect.adjusted(PADDING, BADGE_HEIGHT + 4, -PADDING, -PADDING)
-        painter.drawText(text_rect, Qt.TextFlag.TextWrapAnywhere | Qt.AlignmentFlag.AlignTop
-                         | Qt.AlignmentFlag.AlignLeft, self.card.text)
+        painter.drawText(text_rect, self.card.text, TEXT_OPTION)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:

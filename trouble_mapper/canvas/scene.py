@@ -41,17 +41,26 @@ class MapScene(QGraphicsScene):
     # Model -> items.
 
     def on_changed(self, changes: tuple[Change, ...]) -> None:
+        grown = QRectF()
         for change in changes:
             entity = change.entity
             if isinstance(entity, Card):
-                self._show_card(change.after) if change.after else self._drop(self.cards, entity.id)
+                if change.after:
+                    self._show_card(change.after)
+                    grown = grown.united(self.cards[entity.id].sceneBoundingRect())
+                else:
+                    self._drop(self.cards, entity.id)
             elif isinstance(entity, Link):
                 self._show_link(change.after) if change.after else self._drop_link(entity.id)
             elif isinstance(entity, Zone):
                 self._show_zone(change.after) if change.after else self._drop(self.zones, entity.id)
+                grown = grown.united(self.zones[entity.id].sceneBoundingRect()) if change.after else grown
             elif isinstance(entity, Background):
                 self._show_background(change.after)  # type: ignore[arg-type]
-        self.update_scene_rect()
+                self.update_scene_rect()
+        if not grown.isNull() and not self.sceneRect().contains(grown):
+            # Grow only (cheap, keeps the view still); fit-all measures the whole map afresh.
+            self.setSceneRect(self.sceneRect().united(grown.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)))
 
     def _show_card(self, card: Card) -> None:
         item = self.cards.get(card.id)
