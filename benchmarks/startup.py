@@ -31,6 +31,9 @@ TIMEOUT = 60
 
 LAUNCHER = r"""
 import json, os, sys, time
+if sys.argv[1] == "app":  # the same import order as trouble_mapper.app.main
+    from trouble_mapper.app import import_qt_free_layers
+    import_qt_free_layers()
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 

@@ -7,6 +7,8 @@ import sys
 
 from trouble_mapper import APP_NAME, ORG_NAME, __version__
 
+DISPLAY_FREE_COMMANDS = ("info",)  # handled by trouble_mapper.cli
+
 
 def parse_gui_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -19,14 +21,26 @@ def parse_gui_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def import_qt_free_layers() -> None:
+    """Import the domain and storage layers before PySide6.
+
+    Once PySide6 is imported, its ``__feature__`` import hook reads the source of every module imported
+    after it (shibokensupport.feature); importing these Qt-free layers first saves ~60 ms at start-up.
+    """
+    import trouble_mapper.domain.document
+    import trouble_mapper.domain.rules
+    import trouble_mapper.storage.workshop_file  # noqa: F401
+
+
 def main(argv: list[str] | None = None) -> int:
     """Dispatch to a display-free command or open the main window."""
     argv = sys.argv[1:] if argv is None else argv
-    from trouble_mapper import cli
+    if argv and argv[0] in DISPLAY_FREE_COMMANDS:
+        from trouble_mapper import cli  # storage and domain load later on the window's path
 
-    if argv and argv[0] in cli.COMMANDS:
         return cli.run(argv)
     args = parse_gui_args(argv)
+    import_qt_free_layers()
 
     from PySide6.QtWidgets import QApplication
 

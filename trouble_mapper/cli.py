@@ -11,8 +11,6 @@ from trouble_mapper.domain.vocabulary import ActionStatus, CardKind
 from trouble_mapper.storage.errors import WorkshopFileError
 from trouble_mapper.storage.workshop_file import open_workshop
 
-COMMANDS = ("info",)
-
 
 def describe(doc: WorkshopDocument) -> list[str]:
     """The lines ``info`` prints: title, goal, scope, dates, cards by kind, actions by status."""
@@ -45,7 +43,7 @@ def run_info(path: str, out: TextIO, err: TextIO) -> int:
 
 
 def run(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """Run a display-free command; ``argv[0]`` is one of COMMANDS."""
+    """Run a display-free command; ``argv[0]`` is one of app.DISPLAY_FREE_COMMANDS."""
     parser = argparse.ArgumentParser(prog=f"trouble-mapper {argv[0]}")
     if argv[0] == "info":
         parser.description = "Print a workshop's title, goal, and counts of cards and actions."

@@ -135,12 +135,15 @@ def test_save_as_moves_editing_to_the_copy(window, workshop_path, tmp_path):
     assert len(reopened_positions(workshop_path)) == 1
 
 
-def test_opens_example_copy_and_menu_undo_redo_change_its_file(window):
+def test_opens_example_copy_and_menu_undo_redo_change_its_file(window, qtbot):
     """`--example` path: the window shows the example's map; an edit and its undo/redo reach the file."""
     assert window.open_example()
     path = window.service.file.path
     assert path != places.bundled_example()
-    assert len(window.view.map_scene().cards) == len(window.service.document.cards) > 20
+    scene = window.view.map_scene()
+    assert len(scene.cards) == len(window.service.document.cards) > 20
+    qtbot.waitUntil(lambda: scene.background_item is not None, timeout=5000)
+    assert scene.background_item.pixmap().width() == 2400
     t1 = next(c for c in window.service.document.cards.values() if c.tag == "T1")
     window.service.move_cards({t1.id: (t1.x + 50, t1.y)})
     assert reopened_positions(path)["T1"] == (t1.x + 50, t1.y)
@@ -149,3 +152,31 @@ def test_opens_example_copy_and_menu_undo_redo_change_its_file(window):
     window.redo_action.trigger()
     assert reopened_positions(path)["T1"] == (t1.x + 50, t1.y)
     assert not window.errors
+
+
+def test_background_picture_arrives_after_the_cards_and_latest_wins(window, workshop_path, qtbot):
+    """The picture is decoded off the main thread; when two replace each other fast, the last one shows."""
+    seed_cards(workshop_path, 2)
+    window.open_path(workshop_path)
+    scene = window.view.map_scene()
+    assert scene.background_item is None and len(scene.cards) == 2
+
+    def png(width: int, height: int) -> bytes:
+        from PySide6.QtCore import QBuffer, QIODevice
+        from PySide6.QtGui import QImage
+
+        image, buffer = QImage(width, height, QImage.Format.Format_RGB32), QBuffer()
+        image.fill(0x336699)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        return bytes(buffer.data().data())
+
+    window.service.set_background(png(3000, 2000), "png")
+    window.service.set_background(png(640, 480), "png")
+    qtbot.waitUntil(lambda: not scene.background_pending, timeout=5000)
+    assert scene.background_item.pixmap().size().toTuple() == (640, 480)
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: not scene.background_pending, timeout=5000)
+    assert scene.background_item.pixmap().size().toTuple() == (3000, 2000)
+    window.service.update_background(scale=2.0)  # same picture: placed at once, not decoded again
+    assert not scene.background_pending and scene.background_item.scale() == 2.0

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QFont, QPainter, QPainterPath, QPen, QPolygonF, QTextOption
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
-    QStyle,
-    QStyleOptionGraphicsItem,
     QWidget,
 )
 
 from trouble_mapper.canvas import palette
 from trouble_mapper.domain.model import Card, Zone
+
+if TYPE_CHECKING:  # importing QStyle classes at start-up costs PySide6 enum set-up time
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
 TAG_FONT = QFont("Sans Serif", 15, QFont.Weight.Bold)
 TEXT_FONT = QFont("Sans Serif", 11)
@@ -58,7 +60,7 @@ class CardItem(QGraphicsItem):
               widget: QWidget | None = None) -> None:
         fill, border = palette.KIND_COLOURS[self.card.kind]
         rect = self.boundingRect()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        selected = self.isSelected()
         painter.setPen(QPen(palette.SELECTION if selected else border, 4 if selected else 2))
         painter.setBrush(fill)
         painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 8, 8)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsPixmapItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from trouble_mapper.canvas import palette
 from trouble_mapper.canvas.items import CardItem, LinkItem, ZoneItem
+from trouble_mapper.canvas.picture import PictureDecoder
 from trouble_mapper.domain.changes import Change
 from trouble_mapper.domain.model import Background, Card, Link, Zone
 from trouble_mapper.service import WorkshopService
@@ -20,6 +21,8 @@ MARGIN = 200
 class MapScene(QGraphicsScene):
     """Mirrors the document: it reacts to ``service.changed`` and never decides what exists."""
 
+    background_ready = Signal()  # a background picture has been decoded and placed
+
     def __init__(self, service: WorkshopService) -> None:
         super().__init__()
         self.service = service
@@ -27,6 +30,9 @@ class MapScene(QGraphicsScene):
         self.links: dict[str, LinkItem] = {}
         self.zones: dict[str, ZoneItem] = {}
         self.background_item: QGraphicsPixmapItem | None = None
+        self._wanted_background: Background | None = None
+        self._decoder = PictureDecoder()
+        self._decoder.decoded.connect(self._place_background)
         doc = service.document
         self._show_background(doc.background)
         for zone in doc.zones.values():
@@ -57,7 +63,6 @@ class MapScene(QGraphicsScene):
                 grown = grown.united(self.zones[entity.id].sceneBoundingRect()) if change.after else grown
             elif isinstance(entity, Background):
                 self._show_background(change.after)  # type: ignore[arg-type]
-                self.update_scene_rect()
         if not grown.isNull() and not self.sceneRect().contains(grown):
             # Grow only (cheap, keeps the view still); fit-all measures the whole map afresh.
             self.setSceneRect(self.sceneRect().united(grown.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)))
@@ -96,21 +101,51 @@ class MapScene(QGraphicsScene):
             self.removeItem(item)
 
     def _show_background(self, background: Background | None) -> None:
-        if self.background_item is not None:
-            self.removeItem(self.background_item)
-            self.background_item = None
+        """Ask for the picture to be decoded; the cards show at once, the picture when it is ready."""
+        self._wanted_background = background
         if background is None or not background.image:
+            self._place_background(background, QImage())
+        elif self.background_item is not None and self.background_item.data(0) == background.image:
+            self._place_background(background, QImage())  # same picture, moved or scaled: keep pixels
+        else:
+            self._decoder.decode(background)
+
+    @property
+    def background_pending(self) -> bool:
+        """True while a background picture is still being decoded."""
+        wanted = self._wanted_background
+        return bool(wanted and wanted.image) and (
+            self.background_item is None or self.background_item.data(0) != wanted.image)
+
+    def _place_background(self, background: Background | None, image: QImage) -> None:
+        if background is not self._wanted_background:
+            return  # a newer background was asked for while this one was decoding
+        item = self.background_item
+        if background is None or not background.image:
+            if item is not None:
+                self.removeItem(item)
+                self.background_item = None
             return
-        image = QImage.fromData(background.image)
+        if image.isNull() and item is not None and item.data(0) == background.image:
+            item.setPos(background.x, background.y)
+            item.setScale(background.scale)
+            self.update_scene_rect()
+            return
+        if item is not None:
+            self.removeItem(item)
+            self.background_item = None
         if image.isNull():
             return
         item = QGraphicsPixmapItem(QPixmap.fromImage(image))
+        item.setData(0, background.image)
         item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
         item.setPos(background.x, background.y)
         item.setScale(background.scale)
         item.setZValue(palette.Z_BACKGROUND)
         self.addItem(item)
         self.background_item = item
+        self.update_scene_rect()
+        self.background_ready.emit()
 
     def map_rect(self) -> QRectF:
         """The area worth showing: the background (or an empty 1080p sheet) and every item."""

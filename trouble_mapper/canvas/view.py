@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter, QWheelEvent
+from PySide6.QtGui import QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from trouble_mapper.canvas.scene import MapScene
@@ -21,6 +21,8 @@ class MapView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self._fit_on_resize = True  # until the user zooms: the window's final size is known only later
+        scene.background_ready.connect(self._refit)
 
     def map_scene(self) -> MapScene:
         return self._scene
@@ -28,7 +30,16 @@ class MapView(QGraphicsView):
     def fit_all(self) -> None:
         self.fitInView(self.map_scene().map_rect(), Qt.AspectRatioMode.KeepAspectRatio)
 
+    def _refit(self) -> None:
+        if self._fit_on_resize:
+            self.fit_all()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._refit()
+
     def zoom_by(self, factor: float) -> None:
+        self._fit_on_resize = False
         current = self.transform().m11()
         factor = max(MIN_ZOOM / current, min(MAX_ZOOM / current, factor))
         self.scale(factor, factor)

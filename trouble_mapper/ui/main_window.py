@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
@@ -29,7 +30,9 @@ from trouble_mapper.storage.errors import WorkshopFileError
 from trouble_mapper.storage.workshop_file import create_workshop, open_workshop
 from trouble_mapper.ui import places
 from trouble_mapper.ui.recent_files import RecentFiles
-from trouble_mapper.ui.welcome import WelcomePage
+
+if TYPE_CHECKING:
+    from trouble_mapper.ui.welcome import WelcomePage
 
 FILE_FILTER = f"Trouble Mapper workshops (*{FILE_SUFFIX});;All files (*)"
 
@@ -45,11 +48,7 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self.resize(1280, 800)
 
-        self.welcome = WelcomePage()
-        self.welcome.new_requested.connect(lambda: self.new_workshop())
-        self.welcome.open_requested.connect(self.choose_and_open)
-        self.welcome.example_requested.connect(self.open_example)
-        self.welcome.path_requested.connect(self.open_path)
+        self._welcome: WelcomePage | None = None  # built when first shown: opening a file skips it
         self.banner = QLabel()
         self.banner.setObjectName("readOnlyBanner")
         self.banner.setStyleSheet("background: #FFE9A8; color: #3D2E00; padding: 8px; font-weight: bold;")
@@ -61,7 +60,6 @@ class MainWindow(QMainWindow):
         self.workspace_layout.setSpacing(0)
         self.workspace_layout.addWidget(self.banner)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.welcome)
         self.pages.addWidget(self.workspace)
         self.setCentralWidget(self.pages)
         self._build_menus()
@@ -140,6 +138,19 @@ class MainWindow(QMainWindow):
         self.setWindowFilePath(str(path))
 
     # Opening and closing.
+
+    @property
+    def welcome(self) -> WelcomePage:
+        if self._welcome is None:
+            from trouble_mapper.ui.welcome import WelcomePage
+
+            self._welcome = WelcomePage()
+            self._welcome.new_requested.connect(lambda: self.new_workshop())
+            self._welcome.open_requested.connect(self.choose_and_open)
+            self._welcome.example_requested.connect(self.open_example)
+            self._welcome.path_requested.connect(self.open_path)
+            self.pages.addWidget(self._welcome)
+        return self._welcome
 
     def show_welcome(self) -> None:
         self.welcome.show_choices(self.recent.last_open, self.recent.paths())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 
 MAX_RECENT = 10
 
@@ -38,4 +38,6 @@ class RecentFiles:
     @last_open.setter
     def last_open(self, path: Path | None) -> None:
         self._settings.setValue("lastOpen", str(path) if path else "")
-        self._settings.sync()
+        # Written to disk right after this event (not during it), so opening a workshop never waits on it
+        # and a crash soon after still reopens the right file.
+        QTimer.singleShot(0, self._settings.sync)
