@@ -129,12 +129,18 @@ class WorkshopService(QObject):
     # Cards.
 
     def add_card(self, kind: CardKind, x: float, y: float, text: str = "", **fields: Any) -> Card:
-        """Pin a new card; it gets the next tag number of its kind, never reused."""
+        """Pin a new card; it gets the next tag number of its kind, never reused, and the zone it sits in."""
         number = rules.next_tag_number(self.document.tag_high_water.get(kind, 0))
         card = Card(new_id(), kind, number, text=text, x=x, y=y, **fields)
+        if "zone_id" not in fields:
+            card = dataclasses.replace(card, zone_id=self._zone_under(card, x, y))
         rules.check_scores(card.scores)
         self.push(f"Add {kind.value} {card.tag}", [Change(None, card)])
         return card
+
+    def _zone_under(self, card: Card, x: float, y: float) -> str | None:
+        zone = rules.zone_at(self.document.zones.values(), x + card.width / 2, y + card.height / 2)
+        return zone.id if zone else None
 
     def update_card(self, card_id: str, **fields: Any) -> bool:
         change = self._updated(Card, card_id, fields)
@@ -145,13 +151,49 @@ class WorkshopService(QObject):
             change = Change(change.before, dataclasses.replace(change.after, number=number))
         return self.push(f"Edit {change.before.tag}", [change])  # type: ignore[union-attr]
 
+    def update_cards(self, card_ids: Iterable[str], **fields: Any) -> bool:
+        """Give several cards the same kind, category, fix route or zone as one undo step."""
+        cards = [self._require(Card, cid) for cid in card_ids]
+        if len(cards) == 1:
+            return self.update_card(cards[0].id, **fields)
+        changes = []
+        high_water = dict(self.document.tag_high_water)
+        for card in cards:
+            after = dataclasses.replace(card, **fields)
+            if after.kind is not card.kind:  # a card changing kind takes the next number of its new kind
+                high_water[after.kind] = rules.next_tag_number(high_water.get(after.kind, 0))
+                after = dataclasses.replace(after, number=high_water[after.kind])
+            changes.append(Change(card, after))
+        return self.push(f"Edit {self._tags(cards)}", changes)
+
+    def duplicate_cards(self, card_ids: Iterable[str], dx: float = 30, dy: float = 30) -> list[Card]:
+        """Copy cards (text, kind, category, size; not votes or links) next to the originals, one step."""
+        copies = []
+        high_water = dict(self.document.tag_high_water)
+        for card in (self._require(Card, cid) for cid in card_ids):
+            high_water[card.kind] = rules.next_tag_number(high_water.get(card.kind, 0))
+            copies.append(Card(new_id(), card.kind, high_water[card.kind], text=card.text,
+                               details=card.details, category=card.category, fix_route=card.fix_route,
+                               x=card.x + dx, y=card.y + dy, width=card.width, height=card.height,
+                               zone_id=card.zone_id))
+        if copies:
+            self.push(f"Duplicate {self._tags(copies)}", [Change(None, copy) for copy in copies])
+        return copies
+
     def set_scores(self, card_id: str, **scores: int | None) -> bool:
         card = self._require(Card, card_id)
         return self.update_card(card_id, scores=dataclasses.replace(card.scores, **scores))
 
     def move_cards(self, positions: dict[str, tuple[float, float]], *, nudge: bool = False) -> bool:
-        """Move cards to new positions as one step; keyboard nudges of the same cards merge."""
-        changes = [self._updated(Card, cid, {"x": x, "y": y}) for cid, (x, y) in positions.items()]
+        """Move cards to new positions as one step; each takes the zone it lands in.
+
+        Keyboard nudges of the same cards merge into one step.
+        """
+        changes = []
+        for cid, (x, y) in positions.items():
+            card = self._require(Card, cid)
+            changes.append(Change(card, dataclasses.replace(card, x=x, y=y,
+                                                            zone_id=self._zone_under(card, x, y))))
         cards = [c.before for c in changes]
         merge_key = ("nudge", frozenset(positions)) if nudge else None
         return self.push(f"Move {self._tags(cards)}", changes, merge_key)  # type: ignore[arg-type]
@@ -211,7 +253,7 @@ class WorkshopService(QObject):
         return self.push(f"Edit {change.after.name}", [change])  # type: ignore[union-attr]
 
     def remove_person(self, person_id: str) -> bool:
-        """Take someone off the roster; actions they owned become unassigned in the same step."""
+        """Take someone off the roster; their actions become unassigned and meetings forget them, one step."""
         person = self._require(Person, person_id)
         changes = []
         for action in self.document.actions.values():
@@ -219,6 +261,10 @@ class WorkshopService(QObject):
                 changes.append(Change(action, dataclasses.replace(
                     action, owner_id=None if action.owner_id == person_id else action.owner_id,
                     supporter_ids=tuple(p for p in action.supporter_ids if p != person_id))))
+        for meeting in self.document.meetings.values():
+            if person_id in meeting.attendee_ids:
+                changes.append(Change(meeting, dataclasses.replace(
+                    meeting, attendee_ids=tuple(p for p in meeting.attendee_ids if p != person_id))))
         return self.push(f"Remove {person.name} from the team", [*changes, Change(person, None)])
 
     # Actions.

@@ -145,8 +145,9 @@ def build(path: Path = OUTPUT) -> Path:
 
 def _fill(service: WorkshopService) -> None:
     service.set_background(draw_floor_plan(), "png")
-    zones = {name: service.add_zone(name, x - 20, y - 20, w + 40, h + 90).id
-             for name, (x, y, w, h) in MACHINES.items()}
+    for name, (x, y, w, h) in MACHINES.items():  # top-row zones reach up to the troubles pinned above
+        top = 0 if y < 500 else y - 20
+        service.add_zone(name, x - 20, top, w + 40, y + h + 70 - top)
 
     people = {
         "Maria": service.add_person("Maria Keller", "Plant manager", [Role.SPONSOR]),
@@ -190,8 +191,9 @@ def _fill(service: WorkshopService) -> None:
     ]
     cards: dict[str, str] = {}
     for zone, (x, y), text, category, votes, (impact, effort, severity, frequency) in troubles:
-        card = service.add_card(CardKind.TROUBLE, x, y, text, category=category, zone_id=zones[zone],
-                                votes=votes, scores=Scores(impact, effort, severity, frequency))
+        card = service.add_card(CardKind.TROUBLE, x, y, text, category=category, votes=votes,
+                                scores=Scores(impact, effort, severity, frequency))
+        assert service.document.zones[card.zone_id].name == zone, (card.tag, zone)
         cards[card.tag] = card.id
 
     causes = [  # effect, position, text, fix route

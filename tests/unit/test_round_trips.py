@@ -102,6 +102,19 @@ def _check_removed_ann(doc: WorkshopDocument, ids: SimpleNamespace) -> None:
     assert doc.actions[ids.action].supporter_ids == (ids.bob,)
     assert doc.actions[ids.action2].owner_id == ids.bob
     assert doc.actions[ids.action2].supporter_ids == ()
+    assert doc.meetings[ids.meeting].attendee_ids == (ids.bob,)
+
+
+def test_cards_take_the_zone_they_are_pinned_in(service):
+    """A new or moved card knows the zone under its centre; the smallest zone wins where zones nest."""
+    ids = populate(service)
+    inner = service.add_zone("Capper", 600, 400, 300, 300).id
+    card = service.add_card(CardKind.TROUBLE, 650, 450, "Caps loose")
+    assert card.zone_id == inner
+    service.move_cards({card.id: (100, 100)})
+    assert service.document.cards[card.id].zone_id == ids.zone
+    service.move_cards({card.id: (2000, 2000)})
+    assert service.document.cards[card.id].zone_id is None
 
 
 def _nudge_twice(service: WorkshopService, ids: SimpleNamespace) -> None:
@@ -143,6 +156,22 @@ SCENARIOS = [
              lambda d, i: ((d.cards[i.c1].x, d.cards[i.c1].y) == (3, 4)) or pytest.fail("not moved")),
     Scenario("nudge_merges", "Move 2 troubles", _nudge_twice,
              lambda d, i: ((d.cards[i.t1].x, d.cards[i.t1].y) == (12, 21)) or pytest.fail("not nudged")),
+    Scenario("move_into_zone", "Move T3",
+             lambda s, i: s.move_cards({i.t3: (900, 700)}),
+             lambda d, i: (d.cards[i.t3].zone_id is None) or pytest.fail("still in the zone it left")),
+    Scenario("update_cards", "Edit 2 troubles",
+             lambda s, i: s.update_cards([i.t1, i.t2], category="Minor stops", fix_route="On the run"),
+             lambda d, i: ({d.cards[i.t1].category, d.cards[i.t2].category} == {"Minor stops"})
+             or pytest.fail("not edited")),
+    Scenario("update_cards_kind", "Edit 2 troubles",
+             lambda s, i: s.update_cards([i.t1, i.t2], kind=CardKind.CAUSE),
+             lambda d, i: ({d.cards[i.t1].tag, d.cards[i.t2].tag} == {"C2", "C3"})
+             or pytest.fail("not renumbered as causes")),
+    Scenario("duplicate_cards", "Duplicate 2 cards",
+             lambda s, i: setattr(i, "copies", [c.id for c in s.duplicate_cards([i.t1, i.c1])]),
+             lambda d, i: ([d.cards[c].tag for c in i.copies] == ["T4", "C2"]
+                           and d.cards[i.copies[0]].text == d.cards[i.t1].text
+                           and not d.links_of(i.copies)) or pytest.fail("not duplicated")),
     Scenario("delete_cards", "Delete T1", lambda s, i: s.delete_cards([i.t1]), _check_deleted_t1),
     Scenario("delete_several_cards", "Delete 2 cards", lambda s, i: s.delete_cards([i.c1, i.m1]),
              lambda d, i: (not d.links and d.actions[i.action].card_ids == (i.t1,))
@@ -243,7 +272,8 @@ def test_edit_undo_redo_round_trips_through_the_file(service, scenario):
 
 def test_scenarios_cover_every_public_edit_method():
     """The table above exercises each public edit method of the service (none forgotten)."""
-    edit_methods = {"update_workshop", "add_card", "update_card", "set_scores", "move_cards", "delete_cards",
+    edit_methods = {"update_workshop", "add_card", "update_card", "update_cards", "duplicate_cards",
+                    "set_scores", "move_cards", "delete_cards",
                     "add_link", "delete_links", "add_zone", "update_zone", "delete_zone", "add_person",
                     "update_person", "remove_person", "add_action", "update_action", "delete_action",
                     "add_meeting", "update_meeting", "delete_meeting", "set_background",

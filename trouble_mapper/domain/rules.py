@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from trouble_mapper.domain.model import Card, Link, Scores
+from trouble_mapper.domain.model import Card, Link, Scores, Zone
 from trouble_mapper.domain.vocabulary import ActionStatus
 
 SCORE_RANGE = range(1, 6)  # every score is 1 (low) to 5 (high)
@@ -63,6 +63,12 @@ def risk(scores: Scores) -> int | None:
 def is_quick_win(scores: Scores) -> bool:
     """High impact (4-5) for low effort (1-2): the top-left of the impact/effort matrix."""
     return (scores.impact or 0) >= 4 and scores.effort is not None and scores.effort <= 2
+
+
+def zone_at(zones: Iterable[Zone], x: float, y: float) -> Zone | None:
+    """The zone a point lies in; the smallest one where zones overlap (Filler inside Line 4)."""
+    inside = [zone for zone in zones if zone.contains(x, y)]
+    return min(inside, key=lambda zone: zone.width * zone.height, default=None)
 
 
 def check_new_link(cause: Card, effect: Card, links: Iterable[Link]) -> None:
