@@ -23,6 +23,7 @@ BENCHMARKS = {  # module name: title
     "startup": "Cold start",
     "commit_latency": "Per-edit commit latency",
     "open_large": "Open a large workshop",
+    "canvas_frames": "Canvas frame times",
 }
 SOAK_KILLS = 50
 SOAK_TIMEOUT = 150

@@ -128,14 +128,23 @@ class WorkshopService(QObject):
 
     # Cards.
 
-    def add_card(self, kind: CardKind, x: float, y: float, text: str = "", **fields: Any) -> Card:
-        """Pin a new card; it gets the next tag number of its kind, never reused, and the zone it sits in."""
+    def add_card(self, kind: CardKind, x: float, y: float, text: str = "", *, link_to: str | None = None,
+                 **fields: Any) -> Card:
+        """Pin a new card; it gets the next tag number of its kind, never reused, and the zone it sits in.
+
+        With ``link_to``, the new card is also linked to that card (new card -> it) in the same step:
+        a cause typed for a selected trouble, a countermeasure for a selected cause.
+        """
         number = rules.next_tag_number(self.document.tag_high_water.get(kind, 0))
         card = Card(new_id(), kind, number, text=text, x=x, y=y, **fields)
         if "zone_id" not in fields:
             card = dataclasses.replace(card, zone_id=self._zone_under(card, x, y))
         rules.check_scores(card.scores)
-        self.push(f"Add {kind.value} {card.tag}", [Change(None, card)])
+        changes = [Change(None, card)]
+        if link_to is not None:
+            effect = self._require(Card, link_to)
+            changes.append(Change(None, Link(new_id(), card.id, effect.id)))
+        self.push(f"Add {kind.value} {card.tag}", changes)
         return card
 
     def _zone_under(self, card: Card, x: float, y: float) -> str | None:
@@ -198,16 +207,20 @@ class WorkshopService(QObject):
         merge_key = ("nudge", frozenset(positions)) if nudge else None
         return self.push(f"Move {self._tags(cards)}", changes, merge_key)  # type: ignore[arg-type]
 
-    def delete_cards(self, card_ids: Iterable[str]) -> bool:
-        """Delete cards with their links, and take them off the actions that named them."""
+    def delete_cards(self, card_ids: Iterable[str], link_ids: Iterable[str] = ()) -> bool:
+        """Delete cards with their links (and any other ``link_ids``) and take them off their actions."""
         cards = [self._require(Card, cid) for cid in card_ids]
         ids = {card.id for card in cards}
-        changes = [Change(link, None) for link in self.document.links_of(ids)]
+        links = {link.id: link for link in self.document.links_of(ids)}
+        links.update((lid, self._require(Link, lid)) for lid in link_ids)
+        changes = [Change(link, None) for link in links.values()]
         for action in self.document.actions.values():
             if ids & set(action.card_ids):
                 kept = tuple(cid for cid in action.card_ids if cid not in ids)
                 changes.append(Change(action, dataclasses.replace(action, card_ids=kept)))
         changes += [Change(card, None) for card in cards]
+        if not cards:
+            return self.push(f"Delete {describe_count(len(links), 'link', 'links')}", changes)
         return self.push(f"Delete {self._tags(cards)}", changes)
 
     # Links.

@@ -92,7 +92,7 @@ def test_read_only_file_shows_banner_and_refuses_edits(window, workshop_path, mo
                         lambda path: "The file is read-only.")
     window.open_path(workshop_path)
     assert window.banner.isVisible() and "read-only" in window.banner.text().lower()
-    assert not window.add_trouble_action.isEnabled()
+    assert not window.map_actions.new_trouble.isEnabled()
     assert "[read-only]" in window.windowTitle()
 
 
@@ -101,7 +101,7 @@ def test_new_workshop_is_written_to_data_folder_and_offered_next_start(qtbot, wi
     path = window.new_workshop("Filler 2: changeovers")
     assert path is not None and path.exists()
     assert "Workshops" in path.parts and path.name == "Filler 2 changeovers.troublemap"
-    window.add_trouble("Bottles fall at the starwheel")
+    window.service.add_card(CardKind.TROUBLE, 100, 100, "Bottles fall at the starwheel")
     window.close()
     again = MainWindow()
     qtbot.addWidget(again)
@@ -130,7 +130,7 @@ def test_save_as_moves_editing_to_the_copy(window, workshop_path, tmp_path):
     window.open_path(workshop_path)
     target = tmp_path / "copy.troublemap"
     assert window.save_as(target)
-    window.add_trouble("Only in the copy")
+    window.service.add_card(CardKind.TROUBLE, 100, 100, "Only in the copy")
     assert len(reopened_positions(target)) == 2
     assert len(reopened_positions(workshop_path)) == 1
 

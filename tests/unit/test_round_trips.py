@@ -156,6 +156,14 @@ SCENARIOS = [
              lambda d, i: ((d.cards[i.c1].x, d.cards[i.c1].y) == (3, 4)) or pytest.fail("not moved")),
     Scenario("nudge_merges", "Move 2 troubles", _nudge_twice,
              lambda d, i: ((d.cards[i.t1].x, d.cards[i.t1].y) == (12, 21)) or pytest.fail("not nudged")),
+    Scenario("add_linked_card", "Add cause C2",
+             lambda s, i: setattr(i, "new", s.add_card(CardKind.CAUSE, 300, 300, "Why?", link_to=i.t2).id),
+             lambda d, i: any(link.cause_id == i.new and link.effect_id == i.t2 for link in d.links.values())
+             or pytest.fail("not linked")),
+    Scenario("delete_cards_and_links", "Delete T3",
+             lambda s, i: s.delete_cards([i.t3], link_ids=[i.link2]),
+             lambda d, i: (i.t3 not in d.cards and i.link2 not in d.links and i.link in d.links)
+             or pytest.fail("not deleted")),
     Scenario("move_into_zone", "Move T3",
              lambda s, i: s.move_cards({i.t3: (900, 700)}),
              lambda d, i: (d.cards[i.t3].zone_id is None) or pytest.fail("still in the zone it left")),

@@ -1,44 +1,119 @@
-"""Graphics items: a card (numbered tag), a cause link arrow and a zone. They draw model values only."""
+"""Graphics items: a card (numbered tag), a cause link arrow and a zone. They draw model values only.
+
+Cards draw in three levels of detail, chosen from the painter's scale (as Qt's 40000 chips example does):
+full (shape, tag badge, text, votes, category, action badge), tag only (shape and a large tag number,
+for a room reading the map from afar), and overview, where the scene draws every card in one batch
+(``overview.py``) and the items draw nothing.
+"""
 
 from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QFont, QPainter, QPainterPath, QPen, QPolygonF, QTextOption
-from PySide6.QtWidgets import (
-    QGraphicsItem,
-    QGraphicsPathItem,
-    QWidget,
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+    QStaticText,
+    QTextOption,
 )
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from trouble_mapper.canvas import palette
+from trouble_mapper.canvas.shapes import card_outline, note_fold
 from trouble_mapper.domain.model import Card, Zone
+from trouble_mapper.domain.progress import ActionState, CardProgress
+from trouble_mapper.domain.vocabulary import CardKind
 
 if TYPE_CHECKING:  # importing QStyle classes at start-up costs PySide6 enum set-up time
     from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
-TAG_FONT = QFont("Sans Serif", 15, QFont.Weight.Bold)
-TEXT_FONT = QFont("Sans Serif", 11)
-ZONE_FONT = QFont("Sans Serif", 14, QFont.Weight.DemiBold)
-TEXT_OPTION = QTextOption(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-TEXT_OPTION.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)  # long words still wrap
+
+def _font(pixel_size: int, weight: QFont.Weight = QFont.Weight.Normal) -> QFont:
+    font = QFont("Sans Serif")
+    font.setPixelSize(pixel_size)
+    font.setWeight(weight)
+    return font
+
+
+TAG_FONT = _font(22, QFont.Weight.Bold)
+BIG_TAG_FONT = _font(52, QFont.Weight.Bold)
+TEXT_FONT = _font(15)
+SMALL_FONT = _font(12, QFont.Weight.DemiBold)
+ZONE_FONT = _font(20, QFont.Weight.DemiBold)
 BADGE_HEIGHT = 30.0
+FOOTER_HEIGHT = 20.0
 PADDING = 8.0
+HANDLE_RADIUS = 9.0
+FULL_DETAIL_SCALE = 0.55  # below this zoom a card shows its shape and a large tag only
+
+_SELECTION_PEN = QPen(palette.SELECTION, 4)
+_WHITE = QPen(Qt.GlobalColor.white)
+_TEXT_PEN = QPen(palette.TEXT)
+_BORDER_PENS = {kind: QPen(border, 2) for kind, (_fill, border) in palette.KIND_COLOURS.items()}
+_FILLS = {kind: QBrush(fill) for kind, (fill, _border) in palette.KIND_COLOURS.items()}
+_BADGE_BRUSHES = {kind: QBrush(border) for kind, (_fill, border) in palette.KIND_COLOURS.items()}
+_PROGRESS = {
+    ActionState.OVERDUE: (palette.OVERDUE, "overdue"),
+    ActionState.OPEN: (palette.OPEN_ACTION, "open"),
+    ActionState.DONE: (palette.DONE_ACTION, "done ✓"),
+}
+
+
+def plain_static_text(text: str, width: float | None = None) -> QStaticText:
+    """Text laid out once and drawn many times; never read as markup; long words still wrap."""
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    static.setTextOption(option)
+    if width is not None:
+        static.setTextWidth(width)
+    return static
+
+
+class LayerItem(QGraphicsItem):
+    """An invisible parent that groups many items: the scene walks one top-level item, not thousands."""
+
+    def __init__(self, z: float) -> None:
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+        self.setZValue(z)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        pass
 
 
 class CardItem(QGraphicsItem):
-    """A card on the map: a coloured tag with its number (T7) in a large badge and its text below."""
+    """A card on the map: its kind's shape and colour, the tag number (T7) in a large badge, its text."""
 
-    def __init__(self, card: Card, movable: bool) -> None:
+    def __init__(self, card: Card, movable: bool, category_colour=None, progress=None) -> None:
         super().__init__()
         self.card = card
         self.links: list[LinkItem] = []
+        self.category_colour = category_colour
+        self.progress: CardProgress | None = progress
+        self._hovered = False
+        self.dimmed = False
+        self.rect_in_scene = QRectF(card.x, card.y, card.width, card.height)  # kept for batch drawing
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, movable)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsFocusable)
+        self.setAcceptHoverEvents(movable)
         self.setZValue(palette.Z_CARD)
+        self._layout()
         self.setPos(card.x, card.y)
 
     @property
@@ -47,63 +122,185 @@ class CardItem(QGraphicsItem):
 
     def set_card(self, card: Card) -> None:
         """Show a new value of the card."""
-        if (card.width, card.height) != (self.card.width, self.card.height):
+        old = self.card
+        if (card.width, card.height) != (old.width, old.height):
             self.prepareGeometryChange()
         self.card = card
+        self.rect_in_scene = QRectF(self.pos(), QSizeF(card.width, card.height))
+        if (card.text, card.width, card.height, card.kind, card.number, card.category) != (
+                old.text, old.width, old.height, old.kind, old.number, old.category):
+            self._layout()
         self.setPos(card.x, card.y)
         self.update()
 
+    def set_look(self, category_colour, progress: CardProgress | None) -> None:
+        if (category_colour, progress) != (self.category_colour, self.progress):
+            self.category_colour, self.progress = category_colour, progress
+            self.update()
+
+    def _layout(self) -> None:
+        """Lay out the texts once per change, not once per frame."""
+        card = self.card
+        self._tag = plain_static_text(card.tag)
+        self.big_tag = plain_static_text(card.tag)
+        self._text = plain_static_text(card.text, card.width - 2 * PADDING)
+        self._text.prepare(font=TEXT_FONT)
+        self._text_rect = QRectF(PADDING, BADGE_HEIGHT + 4, card.width - 2 * PADDING,
+                                 card.height - BADGE_HEIGHT - FOOTER_HEIGHT - 8)
+        self._text_overflows = self._text.size().height() > self._text_rect.height()
+        metrics = QFontMetricsF(TAG_FONT)
+        self._badge = QRectF(0, 0, max(56.0, metrics.horizontalAdvance(card.tag) + 20), BADGE_HEIGHT)
+        big = QFontMetricsF(BIG_TAG_FONT)
+        self.big_tag_at = QPointF((card.width - big.horizontalAdvance(card.tag)) / 2,
+                                   (card.height - big.height()) / 2)
+        small = QFontMetricsF(SMALL_FONT)
+        self._category = small.elidedText(card.category, Qt.TextElideMode.ElideRight, card.width * 0.55)
+
     def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, self.card.width, self.card.height)
+        return QRectF(-3, -3, self.card.width + HANDLE_RADIUS + 6, self.card.height + 6)
+
+    def shape(self) -> QPainterPath:
+        path = card_outline(self.card.kind, self.card.width, self.card.height)
+        if self._shows_handle():
+            handle = QPainterPath()
+            handle.addEllipse(self.handle_centre(), HANDLE_RADIUS + 3, HANDLE_RADIUS + 3)
+            return path.united(handle)  # not addEllipse: the odd-even fill would punch a hole
+        return path
+
+    def handle_centre(self) -> QPointF:
+        """Where the link handle sits: the middle of the right edge."""
+        return QPointF(self.card.width, self.card.height / 2)
+
+    def on_handle(self, local: QPointF) -> bool:
+        """True when ``local`` (item coordinates) is on the visible link handle."""
+        return self._shows_handle() and QLineF(local, self.handle_centre()).length() <= HANDLE_RADIUS + 3
+
+    def _shows_handle(self) -> bool:
+        return bool(self.flags() & QGraphicsItem.GraphicsItemFlag.ItemIsMovable) and (
+            self._hovered or self.isSelected())
+
+    def set_dimmed(self, dimmed: bool) -> None:
+        """Dimmed cards do not match the search box; they stay in place, faint."""
+        if dimmed != self.dimmed:
+            self.dimmed = dimmed
+            self.setOpacity(palette.DIMMED_OPACITY if dimmed else 1.0)
+
+    def set_overview(self, overview: bool) -> None:
+        """In overview the scene draws this card in a batch with all the others."""
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, overview)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
-        fill, border = palette.KIND_COLOURS[self.card.kind]
-        rect = self.boundingRect()
+        card = self.card
+        kind = card.kind
+        outline = card_outline(kind, card.width, card.height)
         selected = self.isSelected()
-        painter.setPen(QPen(palette.SELECTION if selected else border, 4 if selected else 2))
-        painter.setBrush(fill)
-        painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 8, 8)
-        badge = QRectF(0, 0, max(56.0, 16.0 * len(self.card.tag) + 8), BADGE_HEIGHT)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(border)
-        painter.drawRoundedRect(badge, 8, 8)
-        painter.setPen(Qt.GlobalColor.white)
-        painter.setFont(TAG_FONT)
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, self.card.tag)
-        if self.card.votes:
-            painter.setPen(palette.TEXT)
-            painter.setFont(TEXT_FONT)
-            painter.drawText(rect.adjusted(0, 4, -PADDING, 0),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
-                             f"● {self.card.votes}")
-        painter.setPen(palette.TEXT)
+        painter.setPen(_SELECTION_PEN if selected else _BORDER_PENS[kind])
+        painter.setBrush(_FILLS[kind])
+        painter.drawPath(outline)
+        if kind is CardKind.NOTE:
+            painter.setBrush(_BADGE_BRUSHES[kind])
+            painter.drawPath(note_fold(card.width, card.height))
+        if painter.worldTransform().m11() < FULL_DETAIL_SCALE:
+            painter.setPen(_BORDER_PENS[kind])
+            painter.setFont(BIG_TAG_FONT)
+            painter.drawStaticText(self.big_tag_at, self.big_tag)
+            return
+        self._paint_badges(painter)
+        painter.setPen(_TEXT_PEN)
         painter.setFont(TEXT_FONT)
-        text_rect = rect.adjusted(PADDING, BADGE_HEIGHT + 4, -PADDING, -PADDING)
-        painter.drawText(text_rect, self.card.text, TEXT_OPTION)
+        if self._text_overflows:
+            painter.save()
+            painter.setClipRect(self._text_rect)
+            painter.drawStaticText(self._text_rect.topLeft(), self._text)
+            painter.restore()
+        else:
+            painter.drawStaticText(self._text_rect.topLeft(), self._text)
+        self._paint_footer(painter)
+        if self._shows_handle():
+            painter.setPen(_WHITE)
+            painter.setBrush(palette.HANDLE)
+            painter.drawEllipse(self.handle_centre(), HANDLE_RADIUS, HANDLE_RADIUS)
+
+    def _paint_badges(self, painter: QPainter) -> None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(_BADGE_BRUSHES[self.card.kind])
+        painter.drawRoundedRect(self._badge, 8, 8)
+        painter.setPen(_WHITE)
+        painter.setFont(TAG_FONT)
+        painter.drawText(self._badge, Qt.AlignmentFlag.AlignCenter, self.card.tag)
+        if self.card.votes:
+            votes = QRectF(self.card.width - 58, 4, 50, 22)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.TEXT)
+            painter.drawRoundedRect(votes, 11, 11)
+            painter.setPen(_WHITE)
+            painter.setFont(SMALL_FONT)
+            painter.drawText(votes, Qt.AlignmentFlag.AlignCenter, f"● {self.card.votes}")
+
+    def _paint_footer(self, painter: QPainter) -> None:
+        bottom = self.card.height - FOOTER_HEIGHT - 3
+        painter.setFont(SMALL_FONT)
+        if self.category_colour is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self.category_colour)
+            painter.drawRect(QRectF(PADDING, bottom + 3, 14, 14))
+            painter.setPen(_TEXT_PEN)
+            painter.drawText(QRectF(PADDING + 18, bottom, self.card.width * 0.6, FOOTER_HEIGHT),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self._category)
+        if self.progress is not None:
+            colour, word = _PROGRESS[self.progress.state]
+            label = word if self.progress.state is ActionState.DONE else f"{self.progress.count} {word}"
+            width = QFontMetricsF(SMALL_FONT).horizontalAdvance(label) + 14
+            box = QRectF(self.card.width - width - PADDING, bottom, width, FOOTER_HEIGHT)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawRoundedRect(box, 9, 9)
+            painter.setPen(_WHITE)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+
+    def hoverEnterEvent(self, event) -> None:
+        self.prepareGeometryChange()
+        self._hovered = True
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event) -> None:
+        self.prepareGeometryChange()
+        self._hovered = False
+        super().hoverLeaveEvent(event)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self.rect_in_scene = QRectF(self.pos(), QSizeF(self.card.width, self.card.height))
             for link in self.links:
                 link.follow()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.prepareGeometryChange()  # the handle's area joins or leaves the shape
         return super().itemChange(change, value)
 
 
-class LinkItem(QGraphicsPathItem):
-    """An arrow from a cause card to its effect card, edge to edge; follows both as they move."""
+class LinkItem(QGraphicsItem):
+    """An arrow from a cause card to its effect card, edge to edge; follows both as they move.
 
-    ARROW = 14.0
+    Drawn as one line and a small filled head: stroking a QPainterPath is far slower for long arrows.
+    """
+
+    ARROW = 16.0
+    PEN = QPen(palette.LINK, 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
+    SELECTED_PEN = QPen(palette.SELECTION, 6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
+    HEAD_BRUSH = QBrush(palette.LINK)
 
     def __init__(self, link_id: str, cause: CardItem, effect: CardItem) -> None:
         super().__init__()
         self.link_id = link_id
         self.cause, self.effect = cause, effect
-        self.setPen(QPen(palette.LINK, 2.5))
-        self.setBrush(QBrush(palette.LINK))
         self.setZValue(palette.Z_LINK)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         cause.links.append(self)
         effect.links.append(self)
+        self.line = QLineF()
+        self.head = QPolygonF()
+        self._bounds = QRectF()
         self.follow()
 
     def detach(self) -> None:
@@ -113,22 +310,47 @@ class LinkItem(QGraphicsPathItem):
 
     def follow(self) -> None:
         """Redraw the arrow between the current positions of its two cards."""
-        start_rect = self.cause.sceneBoundingRect()
-        end_rect = self.effect.sceneBoundingRect()
+        start_rect = _card_rect(self.cause)
+        end_rect = _card_rect(self.effect)
         line = QLineF(start_rect.center(), end_rect.center())
         start, end = _edge_point(start_rect, line), _edge_point(end_rect, QLineF(line.p2(), line.p1()))
-        path = QPainterPath(start)
-        path.lineTo(end)
-        if QLineF(start, end).length() > self.ARROW:
+        self.prepareGeometryChange()
+        self.line = QLineF(start, end)
+        self.head = QPolygonF()
+        if self.line.length() > self.ARROW:
             angle = math.atan2(start.y() - end.y(), start.x() - end.x())
-            wing = math.radians(25)
-            size = self.ARROW
-            head = QPolygonF([end] + [
+            wing, size = math.radians(25), self.ARROW
+            self.head = QPolygonF([end] + [
                 end + QPointF(math.cos(angle + s * wing) * size, math.sin(angle + s * wing) * size)
                 for s in (-1, 1)])
-            path.addPolygon(head)
-            path.closeSubpath()
-        self.setPath(path)
+            tip = self.line.length() - self.ARROW * 0.8  # the shaft ends inside the head, not at its tip
+            self._shaft = QLineF(start, self.line.pointAt(tip / self.line.length()))
+        else:
+            self._shaft = QLineF(self.line)
+        self._bounds = QRectF(start, end).normalized().united(self.head.boundingRect()).adjusted(-4, -4, 4, 4)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath(self.line.p1())
+        path.lineTo(self.line.p2())
+        stroker = QPainterPathStroker()
+        stroker.setWidth(14)
+        return stroker.createStroke(path)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        painter.setPen(self.SELECTED_PEN if self.isSelected() else self.PEN)
+        painter.drawLine(self._shaft)
+        if not self.head.isEmpty():
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self.HEAD_BRUSH)
+            painter.drawPolygon(self.head)
+
+
+def _card_rect(item: CardItem) -> QRectF:
+    return item.rect_in_scene
 
 
 def _edge_point(rect: QRectF, line: QLineF) -> QPointF:
@@ -142,29 +364,41 @@ def _edge_point(rect: QRectF, line: QLineF) -> QPointF:
 
 
 class ZoneItem(QGraphicsItem):
-    """A named region of the map, drawn as a tinted rectangle with its name."""
+    """A named region of the map, drawn as a tinted rectangle with its name on a tab at the top left."""
 
     def __init__(self, zone: Zone) -> None:
         super().__init__()
         self.zone = zone
         self.setZValue(palette.Z_ZONE)
         self.setPos(zone.x, zone.y)
+        self._label = plain_static_text(zone.name)
 
     def set_zone(self, zone: Zone) -> None:
         self.prepareGeometryChange()
         self.zone = zone
+        self._label = plain_static_text(zone.name)
         self.setPos(zone.x, zone.y)
         self.update()
 
     def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, self.zone.width, self.zone.height)
+        return QRectF(-1, -1, self.zone.width + 2, self.zone.height + 2)
+
+    def label_rect(self) -> QRectF:
+        width = QFontMetricsF(ZONE_FONT).horizontalAdvance(self.zone.name) + 16
+        return QRectF(0, 0, min(width, self.zone.width), 30)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         painter.setPen(QPen(palette.ZONE_BORDER, 2, Qt.PenStyle.DashLine))
         painter.setBrush(palette.ZONE_FILL)
-        painter.drawRect(self.boundingRect())
-        painter.setPen(palette.ZONE_BORDER)
+        painter.drawRect(QRectF(0, 0, self.zone.width, self.zone.height))
+        label = self.label_rect()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.ZONE_BORDER)
+        painter.drawRect(label)
+        painter.setPen(_WHITE)
         painter.setFont(ZONE_FONT)
-        painter.drawText(self.boundingRect().adjusted(8, 4, -8, -4),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, self.zone.name)
+        painter.save()
+        painter.setClipRect(label)
+        painter.drawStaticText(QPointF(8, 3), self._label)
+        painter.restore()

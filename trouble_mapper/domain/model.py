@@ -15,6 +15,7 @@ from trouble_mapper.domain.vocabulary import (
 )
 
 WORKSHOP_ID = "workshop"
+CARD_WIDTH, CARD_HEIGHT = 180.0, 110.0  # a new card's size
 BACKGROUND_ID = "background"
 
 
@@ -89,8 +90,8 @@ class Card:
     fix_route: str = ""
     x: float = 0.0
     y: float = 0.0
-    width: float = 180.0
-    height: float = 110.0
+    width: float = CARD_WIDTH
+    height: float = CARD_HEIGHT
     votes: int = 0
     scores: Scores = field(default_factory=Scores)
     zone_id: str | None = None

@@ -7,11 +7,14 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QUndoGroup
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFileDialog,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -20,15 +23,19 @@ from PySide6.QtWidgets import (
 )
 
 from trouble_mapper import APP_NAME, FILE_SUFFIX
+from trouble_mapper.canvas.legend import LegendOverlay
 from trouble_mapper.canvas.scene import MapScene
 from trouble_mapper.canvas.view import MapView
 from trouble_mapper.domain.model import Workshop
-from trouble_mapper.domain.rules import RuleError
-from trouble_mapper.domain.vocabulary import CardKind
+from trouble_mapper.domain.rules import RuleError, describe_count
 from trouble_mapper.service import WorkshopService
 from trouble_mapper.storage.errors import WorkshopFileError
 from trouble_mapper.storage.workshop_file import create_workshop, open_workshop
 from trouble_mapper.ui import places
+from trouble_mapper.ui.background_dialogs import BackgroundDialogs
+from trouble_mapper.ui.inspector import CardInspector
+from trouble_mapper.ui.map_actions import MapActions
+from trouble_mapper.ui.map_context_menu import show_map_menu
 from trouble_mapper.ui.recent_files import RecentFiles
 
 if TYPE_CHECKING:
@@ -62,7 +69,28 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.workspace)
         self.setCentralWidget(self.pages)
+        self.backgrounds = BackgroundDialogs(self, lambda: self.service, lambda *args: self.show_error(*args))
+        self.map_actions = MapActions(self, self.backgrounds.choose_file, self.backgrounds.paste,
+                                      self.backgrounds.fill_menu)
+        self.inspector = CardInspector()
+        self.inspector_dock = QDockWidget("Card", self)
+        self.inspector_dock.setObjectName("inspectorDock")
+        self.inspector_dock.setWidget(self.inspector)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setPlaceholderText("Search: words, T7, zone:filler, owner:priya, status:overdue")
+        self.search_box.setMaximumWidth(420)
+        self.search_box.textChanged.connect(self._search)
+        self.search_result = QLabel()
+        self.zoom_label = QLabel()
+        self.statusBar().addPermanentWidget(self.zoom_label)
+        self.legend_action = QAction("Show Legend", self, checkable=True, checked=True)
+        self.legend_action.toggled.connect(self._place_legend)
+        self.legend: LegendOverlay | None = None
         self._build_menus()
+        self._build_toolbar()
         self._update_title()
 
     # Menus.
@@ -99,17 +127,23 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(keys.Undo)
         self.redo_action = self.undo_group.createRedoAction(self, "Redo")
         self.redo_action.setShortcut(keys.Redo)
-        self.add_trouble_action = self._action("Add &Trouble…", self.ask_and_add_trouble,
-                                               QKeySequence("Ctrl+T"))
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
-        edit_menu.addAction(self.add_trouble_action)
-
-        view_menu = self.menuBar().addMenu("&View")
-        self.fit_action = self._action("&Fit All", lambda: self.view and self.view.fit_all(),
-                                       QKeySequence("Ctrl+0"))
-        view_menu.addAction(self.fit_action)
+        find = edit_menu.addAction("Search Cards", lambda: self.search_box.setFocus())
+        find.setShortcut(keys.Find)
+        self.map_actions.fill_menus(self.menuBar())
+        view_menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&View")
+        view_menu.addSeparator()
+        view_menu.addActions([self.legend_action, self.inspector_dock.toggleViewAction()])
         self._update_actions()
+
+    def _build_toolbar(self) -> None:
+        toolbar = self.addToolBar("Map")
+        toolbar.setObjectName("mapToolbar")
+        self.map_actions.fill_toolbar(toolbar)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.search_box)
+        toolbar.addWidget(self.search_result)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -123,9 +157,10 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         is_open = self.service is not None
         editable = is_open and not self.service.read_only  # type: ignore[union-attr]
-        for action in (self.save_as_action, self.save_copy_action, self.close_action, self.fit_action):
+        for action in (self.save_as_action, self.save_copy_action, self.close_action):
             action.setEnabled(is_open)
-        self.add_trouble_action.setEnabled(editable)
+        self.map_actions.bind(self.view, editable)
+        self.search_box.setEnabled(is_open)
 
     def _update_title(self) -> None:
         if self.service is None:
@@ -180,6 +215,7 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(service.undo_stack)
         self.view = MapView(MapScene(service))
         self.workspace_layout.addWidget(self.view)
+        self._connect_map(self.view)
         self.banner.setVisible(service.read_only)
         if service.read_only:
             self.banner.setText(f"Read-only: {service.file.read_only_reason} You can look at this workshop "
@@ -196,6 +232,11 @@ class MainWindow(QMainWindow):
         if self.service is None:
             return
         self.undo_group.removeStack(self.service.undo_stack)
+        if self.view is not None:
+            self.view.map_scene().selectionChanged.disconnect(self._selection_changed)
+        self.inspector.set_service(None)
+        self.search_box.clear()
+        self.legend = None
         if self.view is not None:
             self.workspace_layout.removeWidget(self.view)
             self.view.deleteLater()
@@ -283,23 +324,60 @@ class MainWindow(QMainWindow):
         """Copy the workshop to ``target`` and carry on editing there; the old file stays as it was."""
         return self.save_copy(target) and self.open_path(target)
 
-    # Edits started from menus.
+    # The open map.
 
-    def ask_and_add_trouble(self) -> None:
-        if self.service is None or self.view is None:
+    def _connect_map(self, view: MapView) -> None:
+        scene = view.map_scene()
+        scene.refused.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        scene.zone_drawn.connect(self._name_zone)
+        scene.selectionChanged.connect(self._selection_changed)
+        view.picture_dropped.connect(self.backgrounds.drop)
+        view.context_menu_requested.connect(
+            lambda at, item: show_map_menu(self, scene, at, item, view.start_capture))
+        view.zoom_changed.connect(lambda zoom: self.zoom_label.setText(f"Zoom {zoom:.0%}"))
+        self.inspector.set_service(scene.service)
+        self.legend = LegendOverlay(view)
+        self.legend.set_scheme(scene.service.document.workshop.category_scheme)
+        scene.service.changed.connect(self._scheme_changed)
+        self._place_legend()
+        view.setFocus()
+
+    def _selection_changed(self) -> None:
+        if self.view is not None and self.sender() is self.view.map_scene():
+            self.inspector.show_cards(self.view.map_scene().selected_card_ids())
+
+    def _place_legend(self) -> None:
+        if self.legend is None or self.view is None:
             return
-        text, ok = QInputDialog.getText(self, "Add trouble", "What is the trouble?")
-        if ok and text.strip():
-            self.add_trouble(text.strip())
+        self.legend.setVisible(self.legend_action.isChecked())
+        self.legend.move(12, self.view.viewport().height() - self.legend.height() - 12)
 
-    def add_trouble(self, text: str) -> None:
-        """Pin a new trouble at the centre of the view."""
-        assert self.service is not None and self.view is not None
-        centre = self.view.mapToScene(self.view.viewport().rect().center())
-        try:
-            self.service.add_card(CardKind.TROUBLE, centre.x() - 90, centre.y() - 55, text)
-        except RuleError as error:
-            self.show_error("Cannot add trouble", str(error))
+    def _scheme_changed(self, _changes: object) -> None:
+        if self.legend is not None and self.service is not None:
+            self.legend.set_scheme(self.service.document.workshop.category_scheme)
+            self._place_legend()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_legend()
+
+    def _search(self, query: str) -> None:
+        if self.view is None:
+            return
+        matches = self.view.map_scene().set_query(query)
+        found = "" if matches is None else describe_count(len(matches), "match", "matches")
+        self.search_result.setText(found)
+
+    def _name_zone(self, rect: QRectF) -> None:
+        self.map_actions.draw_zone.setChecked(False)
+        if self.service is None:
+            return
+        name, ok = QInputDialog.getText(self, "New zone", "Zone name (Infeed, Filler, Capper…):")
+        if ok and name.strip():
+            try:
+                self.service.add_zone(name.strip()[:200], rect.x(), rect.y(), rect.width(), rect.height())
+            except RuleError as error:
+                self.show_error("Zone not added", str(error))
 
     # Messages and exit.
 

@@ -1,0 +1,64 @@
+"""Drawing a zoomed-out map in a few batched calls instead of one Python paint call per card.
+
+Below OVERVIEW_SCALE a card is a few dozen pixels wide: the scene hides the cards' own painting
+(``CardItem.set_overview``) and the link items, and draws every card as a block in its kind's colour with
+its tag number, and every link as a plain line, here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+
+from trouble_mapper.canvas import palette
+from trouble_mapper.canvas.items import BIG_TAG_FONT, CardItem, LinkItem
+
+OVERVIEW_SCALE = 0.3  # below this zoom the map is drawn in overview
+MIN_TAG_SCALE = 0.1  # below this even the tag numbers are too small to read: blocks only
+
+_BLOCKS = {kind: (QBrush(border), QPen(border.darker(130), 0))
+           for kind, (_fill, border) in palette.KIND_COLOURS.items()}
+_DIMMED = QBrush(QColor(200, 200, 200, 90))
+_LINK_PEN = QPen(palette.LINK, 0)  # cosmetic: one pixel whatever the zoom
+_WHITE = QPen(Qt.GlobalColor.white)
+
+
+def paint_overview(painter: QPainter, exposed: QRectF, cards: Iterable[CardItem],
+                   links: Iterable[LinkItem], scale: float) -> None:
+    """Draw ``cards`` and ``links`` that touch ``exposed`` (scene coordinates)."""
+    painter.setPen(_LINK_PEN)
+    painter.drawLines([link.line for link in links])
+    groups: dict = {}
+    dimmed, selected, tagged = [], [], []
+    for item in cards:
+        rect = item.rect_in_scene
+        if not rect.intersects(exposed):
+            continue
+        if item.dimmed:
+            dimmed.append(rect)
+            continue
+        groups.setdefault(item.card.kind, []).append(rect)
+        tagged.append(item)
+        if item.isSelected():
+            selected.append(rect)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    for kind, rects in groups.items():
+        brush, pen = _BLOCKS[kind]
+        painter.setBrush(brush)
+        painter.setPen(pen)
+        painter.drawRects(rects)
+    painter.setBrush(_DIMMED)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawRects(dimmed)
+    if selected:
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(palette.SELECTION, 3 / scale))
+        painter.drawRects(selected)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    if scale >= MIN_TAG_SCALE:
+        painter.setPen(_WHITE)
+        painter.setFont(BIG_TAG_FONT)
+        for item in tagged:
+            painter.drawStaticText(item.rect_in_scene.topLeft() + item.big_tag_at, item.big_tag)
