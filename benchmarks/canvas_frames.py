@@ -299,7 +299,7 @@ def measure(cards: int, folder: Any, app: Any) -> dict:
     from trouble_mapper.storage.workshop_file import open_workshop
 
     built = build_workshop(folder / f"Frames {cards}.troublemap", cards=cards, links=cards, actions=0,
-                           zones=0, seed=SEED)
+                           zones=0, seed=SEED, near_links=True)
     service = WorkshopService(open_workshop(built.path))
     info: dict[str, Any] = {"cards": cards, "links": built.link_count, "build_ms": built.build_ms}
     try:
@@ -467,9 +467,12 @@ def main() -> dict:
                 f"<= {TARGET_FRAME_MS} ms and <= {TARGET_RATIO}x" if judged else "(info)",
                 app_ms <= TARGET_FRAME_MS and ratio <= TARGET_RATIO if judged else None))
         figures.append(Figure(
-            f"pan 40 px at 100 %, {n} cards: scroll + repaint (median)", stat(app_t["pan"]),
-            f"plain items {stat(plain_t['pan'])}", f"<= {TARGET_PAN_MS:.0f} ms",
-            median(app_t["pan"]) <= TARGET_PAN_MS))
+            f"pan 40 px at 100 %, {n} cards: scroll + exposed strip (median)", stat(app_t["pan_flushed"]),
+            f"plain items {stat(plain_t['pan_flushed'])}", f"<= {TARGET_PAN_MS:.0f} ms",
+            median(app_t["pan_flushed"]) <= TARGET_PAN_MS))
+        figures.append(Figure(
+            f"pan 40 px at 100 %, {n} cards: scroll + whole-viewport repaint", stat(app_t["pan"]),
+            f"plain items {stat(plain_t['pan'])}", "(info)"))
     return result(figures, notes, runs=runs)
 
 

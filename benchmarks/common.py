@@ -170,11 +170,12 @@ class BuiltWorkshop:
 
 def build_workshop(path: Path, *, cards: int, links: int, actions: int, people: int = 8, zones: int = 6,
                    background: tuple[int, int] | None = None, title: str = "Benchmark workshop",
-                   seed: int = 1, batch: int = 500) -> BuiltWorkshop:
+                   seed: int = 1, batch: int = 500, near_links: bool = False) -> BuiltWorkshop:
     """Create a workshop file with the given numbers of entities, written in batches of changes.
 
     Cards are laid out on a grid (within the background when there is one), links join random pairs of
-    distinct cards (no duplicates), actions name one to three cards and have owners and due dates.
+    distinct cards (no duplicates), or with ``near_links`` neighbours on the grid, as causes sit beside
+    their effects on a real map; actions name one to three cards and have owners and due dates.
     """
     from trouble_mapper.domain.changes import Change
     from trouble_mapper.domain.model import Action, Background, Card, Link, Person, Scores, Workshop, Zone
@@ -217,9 +218,11 @@ def build_workshop(path: Path, *, cards: int, links: int, actions: int, people: 
             zone_id=zone_list[int((i % columns) * step_x // (area_w / zones))].id if zone_list else None))
     changes += [Change(None, c) for c in card_list]
     pairs: set[tuple[int, int]] = set()
+    neighbours = (1, -1, columns, -columns, columns + 1, columns - 1)
     while len(pairs) < min(links, cards * (cards - 1)):
-        a, b = rng.randrange(cards), rng.randrange(cards)
-        if a != b:
+        a = rng.randrange(cards)
+        b = a + rng.choice(neighbours) if near_links else rng.randrange(cards)
+        if a != b and 0 <= b < cards:
             pairs.add((a, b))
     changes += [Change(None, Link(rid(), card_list[a].id, card_list[b].id)) for a, b in sorted(pairs)]
     statuses = (ActionStatus.OPEN, ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE)

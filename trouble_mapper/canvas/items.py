@@ -79,20 +79,14 @@ def plain_static_text(text: str, width: float | None = None) -> QStaticText:
     return static
 
 
-class LayerItem(QGraphicsItem):
-    """An invisible parent that groups many items: the scene walks one top-level item, not thousands."""
-
-    def __init__(self, z: float) -> None:
-        super().__init__()
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
-        self.setZValue(z)
-
-    def boundingRect(self) -> QRectF:
-        return QRectF()
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
-        pass
+def centred_text(text: str, font: QFont, box: QRectF) -> tuple[QStaticText, QPointF]:
+    """A one-line label laid out once, and where to draw it to centre it in ``box``."""
+    metrics = QFontMetricsF(font)
+    static = plain_static_text(text)
+    static.prepare(font=font)
+    at = QPointF(box.center().x() - metrics.horizontalAdvance(text) / 2,
+                 box.center().y() - metrics.height() / 2)
+    return static, at
 
 
 class CardItem(QGraphicsItem):
@@ -127,8 +121,8 @@ class CardItem(QGraphicsItem):
             self.prepareGeometryChange()
         self.card = card
         self.rect_in_scene = QRectF(self.pos(), QSizeF(card.width, card.height))
-        if (card.text, card.width, card.height, card.kind, card.number, card.category) != (
-                old.text, old.width, old.height, old.kind, old.number, old.category):
+        if (card.text, card.width, card.height, card.kind, card.number, card.category, card.votes) != (
+                old.text, old.width, old.height, old.kind, old.number, old.category, old.votes):
             self._layout()
         self.setPos(card.x, card.y)
         self.update()
@@ -136,12 +130,22 @@ class CardItem(QGraphicsItem):
     def set_look(self, category_colour, progress: CardProgress | None) -> None:
         if (category_colour, progress) != (self.category_colour, self.progress):
             self.category_colour, self.progress = category_colour, progress
+            self._layout_progress()
             self.update()
+
+    def _layout_progress(self) -> None:
+        self._progress_label = None
+        if self.progress is not None:
+            colour, word = _PROGRESS[self.progress.state]
+            label = word if self.progress.state is ActionState.DONE else f"{self.progress.count} {word}"
+            width = QFontMetricsF(SMALL_FONT).horizontalAdvance(label) + 14
+            box = QRectF(self.card.width - width - PADDING, self.card.height - FOOTER_HEIGHT - 3, width,
+                         FOOTER_HEIGHT)
+            self._progress_label = (colour, box, *centred_text(label, SMALL_FONT, box))
 
     def _layout(self) -> None:
         """Lay out the texts once per change, not once per frame."""
         card = self.card
-        self._tag = plain_static_text(card.tag)
         self.big_tag = plain_static_text(card.tag)
         self._text = plain_static_text(card.text, card.width - 2 * PADDING)
         self._text.prepare(font=TEXT_FONT)
@@ -150,14 +154,24 @@ class CardItem(QGraphicsItem):
         self._text_overflows = self._text.size().height() > self._text_rect.height()
         metrics = QFontMetricsF(TAG_FONT)
         self._badge = QRectF(0, 0, max(56.0, metrics.horizontalAdvance(card.tag) + 20), BADGE_HEIGHT)
+        self._tag = centred_text(card.tag, TAG_FONT, self._badge)
+        self._votes_box = QRectF(card.width - 58, 4, 50, 22)
+        self._votes = centred_text(f"● {card.votes}", SMALL_FONT, self._votes_box)
         big = QFontMetricsF(BIG_TAG_FONT)
         self.big_tag_at = QPointF((card.width - big.horizontalAdvance(card.tag)) / 2,
                                    (card.height - big.height()) / 2)
+        self._bounds = QRectF(-3, -3, card.width + HANDLE_RADIUS + 6, card.height + 6)
         small = QFontMetricsF(SMALL_FONT)
-        self._category = small.elidedText(card.category, Qt.TextElideMode.ElideRight, card.width * 0.55)
+        category = small.elidedText(card.category, Qt.TextElideMode.ElideRight, card.width * 0.55)
+        bottom = card.height - FOOTER_HEIGHT - 3
+        self._category_swatch = QRectF(PADDING, bottom + 3, 14, 14)
+        self._category = plain_static_text(category)
+        self._category.prepare(font=SMALL_FONT)
+        self._category_at = QPointF(PADDING + 18, bottom + (FOOTER_HEIGHT - small.height()) / 2)
+        self._layout_progress()
 
     def boundingRect(self) -> QRectF:
-        return QRectF(-3, -3, self.card.width + HANDLE_RADIUS + 6, self.card.height + 6)
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         path = card_outline(self.card.kind, self.card.width, self.card.height)
@@ -228,36 +242,30 @@ class CardItem(QGraphicsItem):
         painter.drawRoundedRect(self._badge, 8, 8)
         painter.setPen(_WHITE)
         painter.setFont(TAG_FONT)
-        painter.drawText(self._badge, Qt.AlignmentFlag.AlignCenter, self.card.tag)
+        painter.drawStaticText(self._tag[1], self._tag[0])
         if self.card.votes:
-            votes = QRectF(self.card.width - 58, 4, 50, 22)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(palette.TEXT)
-            painter.drawRoundedRect(votes, 11, 11)
+            painter.drawRoundedRect(self._votes_box, 11, 11)
             painter.setPen(_WHITE)
             painter.setFont(SMALL_FONT)
-            painter.drawText(votes, Qt.AlignmentFlag.AlignCenter, f"● {self.card.votes}")
+            painter.drawStaticText(self._votes[1], self._votes[0])
 
     def _paint_footer(self, painter: QPainter) -> None:
-        bottom = self.card.height - FOOTER_HEIGHT - 3
         painter.setFont(SMALL_FONT)
         if self.category_colour is not None:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(self.category_colour)
-            painter.drawRect(QRectF(PADDING, bottom + 3, 14, 14))
+            painter.drawRect(self._category_swatch)
             painter.setPen(_TEXT_PEN)
-            painter.drawText(QRectF(PADDING + 18, bottom, self.card.width * 0.6, FOOTER_HEIGHT),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self._category)
-        if self.progress is not None:
-            colour, word = _PROGRESS[self.progress.state]
-            label = word if self.progress.state is ActionState.DONE else f"{self.progress.count} {word}"
-            width = QFontMetricsF(SMALL_FONT).horizontalAdvance(label) + 14
-            box = QRectF(self.card.width - width - PADDING, bottom, width, FOOTER_HEIGHT)
+            painter.drawStaticText(self._category_at, self._category)
+        if self._progress_label is not None:
+            colour, box, label, at = self._progress_label
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colour)
             painter.drawRoundedRect(box, 9, 9)
             painter.setPen(_WHITE)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+            painter.drawStaticText(at, label)
 
     def hoverEnterEvent(self, event) -> None:
         self.prepareGeometryChange()

@@ -16,22 +16,23 @@ from trouble_mapper.canvas import palette
 from trouble_mapper.canvas.items import BIG_TAG_FONT, CardItem, LinkItem
 
 OVERVIEW_SCALE = 0.3  # below this zoom the map is drawn in overview
-MIN_TAG_SCALE = 0.1  # below this even the tag numbers are too small to read: blocks only
+MIN_TAG_SCALE = 9 / 52  # tags are drawn when at least 9 px tall (BIG_TAG_FONT is 52 px); else blocks only
 
-_BLOCKS = {kind: (QBrush(border), QPen(border.darker(130), 0))
-           for kind, (_fill, border) in palette.KIND_COLOURS.items()}
+_BLOCKS = {kind: QBrush(border) for kind, (_fill, border) in palette.KIND_COLOURS.items()}
 _DIMMED = QBrush(QColor(200, 200, 200, 90))
 _LINK_PEN = QPen(palette.LINK, 0)  # cosmetic: one pixel whatever the zoom
 _WHITE = QPen(Qt.GlobalColor.white)
 
 
 def paint_overview(painter: QPainter, exposed: QRectF, cards: Iterable[CardItem],
-                   links: Iterable[LinkItem], scale: float) -> None:
-    """Draw ``cards`` and ``links`` that touch ``exposed`` (scene coordinates)."""
+                   links: Iterable[LinkItem], selected_items: Iterable[object], scale: float) -> None:
+    """Draw ``cards`` and ``links`` that touch ``exposed`` (scene coordinates), outlining the selected."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     painter.setPen(_LINK_PEN)
     painter.drawLines([link.line for link in links])
     groups: dict = {}
     dimmed, selected, tagged = [], [], []
+    chosen = set(selected_items)
     for item in cards:
         rect = item.rect_in_scene
         if not rect.intersects(exposed):
@@ -41,16 +42,13 @@ def paint_overview(painter: QPainter, exposed: QRectF, cards: Iterable[CardItem]
             continue
         groups.setdefault(item.card.kind, []).append(rect)
         tagged.append(item)
-        if item.isSelected():
+        if item in chosen:
             selected.append(rect)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.setPen(Qt.PenStyle.NoPen)
     for kind, rects in groups.items():
-        brush, pen = _BLOCKS[kind]
-        painter.setBrush(brush)
-        painter.setPen(pen)
+        painter.setBrush(_BLOCKS[kind])
         painter.drawRects(rects)
     painter.setBrush(_DIMMED)
-    painter.setPen(Qt.PenStyle.NoPen)
     painter.drawRects(dimmed)
     if selected:
         painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from trouble_mapper.canvas import palette
 from trouble_mapper.canvas.capture import CardDraft
-from trouble_mapper.canvas.items import CardItem, LayerItem, LinkItem, ZoneItem
+from trouble_mapper.canvas.items import CardItem, LinkItem, ZoneItem
 from trouble_mapper.canvas.overview import OVERVIEW_SCALE, paint_overview
 from trouble_mapper.canvas.picture import PictureDecoder
 from trouble_mapper.domain.changes import Change
@@ -68,13 +68,10 @@ class MapScene(QGraphicsScene):
         self.draft: CardDraft | None = None
         self.zone_mode = False
         self.selection_order: list[str] = []  # selected card ids, first selected first
-        self._card_layer = LayerItem(palette.Z_CARD)
-        self._link_layer = LayerItem(palette.Z_LINK)
-        self.addItem(self._card_layer)
-        self.addItem(self._link_layer)
         self._overview = False
         self._scale = 1.0
         self._query = ""
+        self._extent: QRectF | None = None  # map_rect, measured again after any change
         self._link_drag: tuple[CardItem, QGraphicsLineItem] | None = None
         self._zone_drag: tuple[QPointF, QGraphicsRectItem] | None = None
         self._wanted_background: Background | None = None
@@ -96,6 +93,7 @@ class MapScene(QGraphicsScene):
     # Model -> items.
 
     def on_changed(self, changes: tuple[Change, ...]) -> None:
+        self._extent = None
         grown = QRectF()
         looks: set[str] = set()
         all_looks = False
@@ -128,8 +126,8 @@ class MapScene(QGraphicsScene):
         item = self.cards.get(card.id)
         if item is None:
             item = self.cards[card.id] = CardItem(card, movable=not self.service.read_only)
-            item.setParentItem(self._card_layer)
             item.set_overview(self._overview)
+            self.addItem(item)
         else:
             item.set_card(card)
 
@@ -141,8 +139,9 @@ class MapScene(QGraphicsScene):
     def _show_link(self, link: Link) -> None:
         if link.id not in self.links:
             item = LinkItem(link.id, self.cards[link.cause_id], self.cards[link.effect_id])
-            item.setParentItem(self._link_layer)
+            item.setVisible(not self._overview)
             self.links[link.id] = item
+            self.addItem(item)
 
     def _drop_link(self, link_id: str) -> None:
         item = self.links.pop(link_id, None)
@@ -230,14 +229,17 @@ class MapScene(QGraphicsScene):
 
     def map_rect(self) -> QRectF:
         """The area worth showing: the background (or an empty 1080p sheet) and every item."""
-        rect = self.background_item.sceneBoundingRect() if self.background_item else QRectF(EMPTY_MAP)
-        for item in self.cards.values():
-            rect = rect.united(item.rect_in_scene)
-        for zone in self.zones.values():
-            rect = rect.united(zone.sceneBoundingRect())
-        return rect
+        if self._extent is None:
+            rect = self.background_item.sceneBoundingRect() if self.background_item else QRectF(EMPTY_MAP)
+            for item in self.cards.values():
+                rect = rect.united(item.rect_in_scene)
+            for zone in self.zones.values():
+                rect = rect.united(zone.sceneBoundingRect())
+            self._extent = rect
+        return QRectF(self._extent)
 
     def update_scene_rect(self) -> None:
+        self._extent = None
         self.setSceneRect(self.map_rect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
 
     def set_scale(self, scale: float) -> None:
@@ -248,7 +250,8 @@ class MapScene(QGraphicsScene):
             self._overview = overview
             for item in self.cards.values():
                 item.set_overview(overview)
-            self._link_layer.setVisible(not overview)
+            for link in self.links.values():
+                link.setVisible(not overview)
 
     @property
     def overview(self) -> bool:
@@ -267,7 +270,8 @@ class MapScene(QGraphicsScene):
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         if self._overview:
-            paint_overview(painter, rect, self.cards.values(), self.links.values(), self._scale)
+            paint_overview(painter, rect, self.cards.values(), self.links.values(), self.selectedItems(),
+                           self._scale)
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         """A clean grid where there is no background picture."""
@@ -275,6 +279,7 @@ class MapScene(QGraphicsScene):
         if self.background_item is not None or self._scale < 0.2:
             return
         painter.setPen(QPen(palette.GRID, 0))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # axis-aligned: crisp and cheap
         left = int(rect.left()) - int(rect.left()) % GRID_STEP
         top = int(rect.top()) - int(rect.top()) % GRID_STEP
         lines = [QLineF(x, rect.top(), x, rect.bottom())
@@ -282,6 +287,7 @@ class MapScene(QGraphicsScene):
         lines += [QLineF(rect.left(), y, rect.right(), y)
                   for y in range(top, int(rect.bottom()) + 1, GRID_STEP)]
         painter.drawLines(lines)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
     # Selection.
 
