@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from trouble_mapper.canvas import palette
 from trouble_mapper.canvas.shapes import card_outline
@@ -65,15 +65,31 @@ def paint_legend(painter: QPainter, origin: QPointF, scheme: str) -> None:
 class LegendOverlay(QWidget):
     """The legend in the bottom-left corner of the map, on a white card; click-through."""
 
+    MARGIN = 12
+
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.scheme = ""
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        parent.installEventFilter(self)  # stay in the bottom-left corner as the map view resizes
 
     def set_scheme(self, scheme: str) -> None:
         self.scheme = scheme
         self.resize(legend_size(scheme))
+        self._follow_corner()
         self.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._follow_corner()
+        return False
+
+    def _follow_corner(self) -> None:
+        parent = self.parentWidget()
+        bottom = parent.height()  # the filter runs before the view lays out its viewport: use its own size
+        if isinstance(parent, QAbstractScrollArea) and parent.horizontalScrollBar().isVisible():
+            bottom -= parent.horizontalScrollBar().height()
+        self.move(self.MARGIN, max(self.MARGIN, bottom - self.height() - self.MARGIN))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

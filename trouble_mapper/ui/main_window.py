@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -336,6 +336,7 @@ class MainWindow(QMainWindow):
             lambda at, item: show_map_menu(self, scene, at, item, view.start_capture))
         view.zoom_changed.connect(lambda zoom: self.zoom_label.setText(f"Zoom {zoom:.0%}"))
         self.inspector.set_service(scene.service)
+        self.inspector.edit_refused.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.legend = LegendOverlay(view)
         self.legend.set_scheme(scene.service.document.workshop.category_scheme)
         scene.service.changed.connect(self._scheme_changed)
@@ -347,19 +348,12 @@ class MainWindow(QMainWindow):
             self.inspector.show_cards(self.view.map_scene().selected_card_ids())
 
     def _place_legend(self) -> None:
-        if self.legend is None or self.view is None:
-            return
-        self.legend.setVisible(self.legend_action.isChecked())
-        self.legend.move(12, self.view.viewport().height() - self.legend.height() - 12)
+        if self.legend is not None:
+            self.legend.setVisible(self.legend_action.isChecked())
 
     def _scheme_changed(self, _changes: object) -> None:
         if self.legend is not None and self.service is not None:
             self.legend.set_scheme(self.service.document.workshop.category_scheme)
-            self._place_legend()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._place_legend()
 
     def _search(self, query: str) -> None:
         if self.view is None:

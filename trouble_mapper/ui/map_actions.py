@@ -55,9 +55,11 @@ class MapActions(QObject):
     def _action(self, text: str, slot: Callable, shortcut=None) -> QAction:
         """A single-key shortcut (N, L, F...) is only shown in the menu: the map's own key handling
         does the work, so typing an N in a text box never adds a trouble."""
+        label = text.split("\t")[0]
         if isinstance(shortcut, str) and len(shortcut.split("+")[-1]) == 1 and "Ctrl" not in shortcut:
             text, shortcut = f"{text}\t{shortcut}", None
         action = QAction(text, self._window)
+        action.setIconText(label)  # the toolbar shows the name; the menu shows the key too
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
