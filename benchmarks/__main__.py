@@ -24,6 +24,7 @@ BENCHMARKS = {  # module name: title
     "commit_latency": "Per-edit commit latency",
     "open_large": "Open a large workshop",
     "canvas_frames": "Canvas frame times",
+    "capture": "Fast capture",
 }
 SOAK_KILLS = 50
 SOAK_TIMEOUT = 150

@@ -384,3 +384,66 @@ def test_hostile_text_is_drawn_as_plain_text(window, workshop_path, qtbot):
     window.view.viewport().grab()  # paints every visible card
     assert sorted(item.card.text for item in scene.cards.values()) == sorted(texts)
     assert all(item._text.textFormat() == Qt.TextFormat.PlainText for item in scene.cards.values())
+
+
+def test_twenty_troubles_captured_without_the_mouse(window, workshop_path):
+    """The facilitator's pace: 20 troubles typed one after the other, each one undo step, all in the file."""
+    window.open_path(workshop_path)
+    view = window.view
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_N)
+    for number in range(1, 21):
+        QTest.keyClicks(view, f"Trouble number {number}")
+        QTest.keyClick(view, Qt.Key.Key_Return)
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    troubles = reopened(workshop_path).cards_in_tag_order(CardKind.TROUBLE)
+    assert [c.text for c in troubles] == [f"Trouble number {n}" for n in range(1, 21)]
+    assert len({(c.x, c.y) for c in troubles}) == 20  # none on top of another
+    visible = view.visible_scene_rect()
+    assert all(visible.intersects(window.view.map_scene().cards[c.id].rect_in_scene) for c in troubles[:5])
+
+
+def test_selection_edits_kind_category_align_duplicate(window, workshop_path):
+    ids = seed(workshop_path, ["one", "two", "three"])
+    window.open_path(workshop_path)
+    scene = window.view.map_scene()
+    window.service.move_cards({ids[1]: (400, 350)})
+    scene.select_only(ids[:2])
+    scene.set_selection_fields(category="Minor stops")
+    scene.align_selection("top")
+    doc = reopened(workshop_path)
+    assert {doc.cards[i].category for i in ids[:2]} == {"Minor stops"} and doc.cards[ids[2]].category == ""
+    assert doc.cards[ids[0]].y == doc.cards[ids[1]].y == 300
+    scene.select_only([ids[2]])
+    scene.set_selection_fields(kind=CardKind.CAUSE)
+    assert reopened(workshop_path).cards[ids[2]].tag == "C1"
+    window.map_actions.duplicate.trigger()
+    doc = reopened(workshop_path)
+    assert len(doc.cards) == 4 and {c.tag for c in doc.cards.values()} >= {"C1", "C2"}
+    assert scene.selected_card_ids() != [ids[2]]  # the copy is selected, ready to move
+
+
+def test_replacing_the_background_keeps_cards_where_they_are(window, workshop_path, tmp_path, qtbot):
+    ids = seed(workshop_path, ["stays put"])
+    window.open_path(workshop_path)
+    window.backgrounds.import_file(str(png_file(tmp_path / "old.png", 1000, 600)))
+    window.backgrounds.import_file(str(png_file(tmp_path / "new.png", 1600, 900)))
+    scene = window.view.map_scene()
+    qtbot.waitUntil(lambda: not scene.background_pending, timeout=5000)
+    assert scene.background_item.pixmap().width() == 1600
+    card = reopened(workshop_path).cards[ids[0]]
+    assert (card.x, card.y) == (100, 300)
+
+
+def test_read_only_map_refuses_capture_with_a_message(window, workshop_path, monkeypatch):
+    seed(workshop_path, ["look only"])
+    monkeypatch.setattr("trouble_mapper.storage.workshop_file._writable",
+                        lambda path: "The file is read-only.")
+    window.open_path(workshop_path)
+    before = sha256(workshop_path)
+    view = window.view
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_N)
+    assert view.map_scene().draft is None
+    assert "read-only" in window.statusBar().currentMessage()
+    assert sha256(workshop_path) == before
