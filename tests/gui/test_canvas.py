@@ -447,3 +447,63 @@ def test_read_only_map_refuses_capture_with_a_message(window, workshop_path, mon
     assert view.map_scene().draft is None
     assert "read-only" in window.statusBar().currentMessage()
     assert sha256(workshop_path) == before
+
+
+def test_click_a_link_and_delete_it_keeps_both_cards(window, workshop_path):
+    cause, effect = seed(workshop_path, ["Worn rail", "Bottles fall"])
+    service = WorkshopService(open_workshop(workshop_path))
+    service.add_link(cause, effect)
+    service.close()
+    window.open_path(workshop_path)
+    view = window.view
+    link = next(iter(view.map_scene().links.values()))
+    middle = view.mapFromScene(link.line.pointAt(0.5))
+    QTest.mouseClick(view.viewport(), LEFT, NO, middle)
+    assert view.map_scene().selected_link_ids() == [link.link_id]
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Delete)
+    doc = reopened(workshop_path)
+    assert doc.links == {} and set(doc.cards) == {cause, effect}
+    assert window.undo_action.text() == "Undo Delete 1 link"
+
+
+def test_rubber_band_on_empty_map_selects_the_cards_it_covers(window, workshop_path):
+    ids = seed(workshop_path, ["one", "two", "three"])
+    window.open_path(workshop_path)
+    view = window.view
+    scene = view.map_scene()
+    start = view.mapFromScene(QPointF(60, 260))
+    end = view.mapFromScene(QPointF(600, 450))  # touches the first two cards only
+    QTest.mousePress(view.viewport(), LEFT, NO, start)
+    QTest.mouseMove(view.viewport(), start + QPoint(20, 20))
+    QTest.mouseMove(view.viewport(), end)
+    QTest.mouseRelease(view.viewport(), LEFT, NO, end)
+    assert set(scene.selected_card_ids()) == set(ids[:2])
+
+
+def test_wheel_arrow_keys_middle_drag_and_zoom_to_selection(window, workshop_path):
+    from PySide6.QtGui import QWheelEvent
+
+    ids = seed(workshop_path, [f"Trouble {i}" for i in range(8)])
+    window.open_path(workshop_path)
+    view = window.view
+    view.set_zoom(1.0)
+    centre = QPointF(view.viewport().rect().center())
+    wheel = QWheelEvent(centre, view.viewport().mapToGlobal(centre), QPoint(), QPoint(0, 120),
+                        Qt.MouseButton.NoButton, NO, Qt.ScrollPhase.NoScrollPhase, False)
+    QGuiApplication.sendEvent(view.viewport(), wheel)
+    assert view.zoom() == pytest.approx(1.15)
+    view.setFocus()
+    before = view.horizontalScrollBar().value()
+    QTest.keyClick(view, Qt.Key.Key_Right)
+    assert view.horizontalScrollBar().value() > before
+    before = view.horizontalScrollBar().value()
+    start = view.viewport().rect().center()
+    QTest.mousePress(view.viewport(), Qt.MouseButton.MiddleButton, NO, start)
+    QTest.mouseMove(view.viewport(), start + QPoint(-100, 0))
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.MiddleButton, NO, start + QPoint(-100, 0))
+    assert view.horizontalScrollBar().value() > before
+    view.map_scene().select_only([ids[7]])
+    QTest.keyClick(view, Qt.Key.Key_Z)
+    assert view.visible_scene_rect().contains(view.map_scene().cards[ids[7]].rect_in_scene)
+    assert not view.visible_scene_rect().contains(view.map_scene().cards[ids[0]].rect_in_scene)
