@@ -393,3 +393,23 @@ def test_the_allocation_limit_is_tightened_but_never_loosened(qapp):
         assert QImageReader.allocationLimit() == 64
     finally:
         QImageReader.setAllocationLimit(before)
+
+
+OUTSIDE_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+               b'width="200" height="100"><rect width="200" height="100" fill="#88aacc"/>'
+               b'<image xlink:href="/etc/hostname" width="10" height="10"/></svg>')
+INSIDE_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+              b'width="200" height="100"><defs><rect id="r" width="20" height="10" fill="#336699"/></defs>'
+              b'<rect width="200" height="100" fill="#88aacc"/><use xlink:href="#r"/></svg>')
+
+
+def test_svg_that_shows_files_from_the_disk_is_refused(qapp):
+    """An SVG naming a file outside itself would show that file on whoever's machine opens the map."""
+    from trouble_mapper.canvas.picture import read_image
+    from trouble_mapper.canvas.picture_import import PictureRefused, picture_from_bytes
+
+    with pytest.raises(PictureRefused, match="shows other files"):
+        picture_from_bytes(OUTSIDE_SVG, "plan.svg")
+    assert read_image(OUTSIDE_SVG).isNull()  # a stored one, from a hostile workshop file, is not drawn
+    picture = picture_from_bytes(INSIDE_SVG, "plan.svg")  # references inside the drawing are fine
+    assert picture.format == "svg" and not read_image(INSIDE_SVG).isNull()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +44,18 @@ class PictureDecoder(QObject):
         self.decoded.emit(background, read_image(background.image))
 
 
+_OUTSIDE_REFERENCE = re.compile(rb"""(?:href|src)\s*=\s*["'](?!\s*(?:data:|#))""", re.IGNORECASE)
+
+
+def svg_reaches_outside(data: bytes) -> bool:
+    """True when an SVG names another file or address (``<image href="/home/...">``, ``<use href=...>``).
+
+    Qt would draw such a file from the disk of whoever opens the workshop, so these drawings are refused;
+    pictures embedded as ``data:`` and references inside the drawing (``#id``) are fine.
+    """
+    return b"<svg" in data[:65536].lower() and _OUTSIDE_REFERENCE.search(data) is not None
+
+
 def read_image(data: bytes) -> QImage:
     """Decode stored image bytes; a null QImage if they are not a picture a map may show.
 
@@ -51,6 +64,8 @@ def read_image(data: bytes) -> QImage:
     SVG is drawn at its declared size, scaled down to fit the caps.
     QImageReader.read() lets other Python threads run while it decodes; QImage.fromData does not.
     """
+    if svg_reaches_outside(data):  # checked before Qt parses the drawing (it would open those files)
+        return QImage()
     with image_reader(data) as reader:
         image_format = format_of(reader)
         size = reader.size()

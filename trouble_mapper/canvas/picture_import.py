@@ -39,6 +39,7 @@ from trouble_mapper.canvas.picture import (
     image_reader,
     memory_needed,
     readable_formats,
+    svg_reaches_outside,
     too_big,
 )
 
@@ -99,6 +100,10 @@ def picture_from_bytes(data: bytes, name: str) -> Picture:
         raise _refused(name, "is empty.")
     if len(data) > MAX_FILE_BYTES:
         raise _too_many_bytes(name, len(data))
+    if svg_reaches_outside(data):  # before Qt parses the drawing, which would open those files
+        raise _refused(name, "is a drawing that shows other files from this computer, which a workshop "
+                             "cannot carry. Embed its pictures in the SVG, or export it as PNG, and "
+                             "import it again.")
     with image_reader(data) as reader:
         image_format = format_of(reader)
         _check_format(name, image_format)
