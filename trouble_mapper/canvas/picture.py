@@ -44,6 +44,7 @@ class PictureDecoder(QObject):
         self.decoded.emit(background, read_image(background.image))
 
 
+_SVG_ELEMENT = re.compile(rb"<\s*(?:[a-z0-9_-]+:)?svg[\s>]", re.IGNORECASE)
 _OUTSIDE_REFERENCE = re.compile(rb"""(?:href|src)\s*=\s*["'](?!\s*(?:data:|#))""", re.IGNORECASE)
 
 
@@ -53,7 +54,7 @@ def svg_reaches_outside(data: bytes) -> bool:
     Qt would draw such a file from the disk of whoever opens the workshop, so these drawings are refused;
     pictures embedded as ``data:`` and references inside the drawing (``#id``) are fine.
     """
-    return b"<svg" in data[:65536].lower() and _OUTSIDE_REFERENCE.search(data) is not None
+    return _SVG_ELEMENT.search(data) is not None and _OUTSIDE_REFERENCE.search(data) is not None
 
 
 def read_image(data: bytes) -> QImage:
