@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QImage
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtTest import QTest
 
 from trouble_mapper.canvas.items import CardItem
@@ -381,7 +381,10 @@ def test_hostile_text_is_drawn_as_plain_text(window, workshop_path, qtbot):
     window.open_path(workshop_path)
     scene = window.view.map_scene()
     window.view.set_zoom(1.0)
-    window.view.viewport().grab()  # paints every visible card
+    picture = QImage(1600, 600, QImage.Format.Format_ARGB32)
+    painter = QPainter(picture)
+    scene.render(painter)  # paints every card, in full detail
+    painter.end()
     assert sorted(item.card.text for item in scene.cards.values()) == sorted(texts)
     assert all(item._text.textFormat() == Qt.TextFormat.PlainText for item in scene.cards.values())
 

@@ -8,6 +8,7 @@ for a room reading the map from afar), and overview, where the scene draws every
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING
 
@@ -79,9 +80,14 @@ def plain_static_text(text: str, width: float | None = None) -> QStaticText:
     return static
 
 
+@functools.cache
+def _metrics(font: QFont) -> QFontMetricsF:
+    return QFontMetricsF(font)
+
+
 def centred_text(text: str, font: QFont, box: QRectF) -> tuple[QStaticText, QPointF]:
     """A one-line label laid out once, and where to draw it to centre it in ``box``."""
-    metrics = QFontMetricsF(font)
+    metrics = _metrics(font)
     static = plain_static_text(text)
     static.prepare(font=font)
     at = QPointF(box.center().x() - metrics.horizontalAdvance(text) / 2,
@@ -130,45 +136,60 @@ class CardItem(QGraphicsItem):
     def set_look(self, category_colour, progress: CardProgress | None) -> None:
         if (category_colour, progress) != (self.category_colour, self.progress):
             self.category_colour, self.progress = category_colour, progress
-            self._layout_progress()
+            self._laid_out = False
             self.update()
 
-    def _layout_progress(self) -> None:
-        self._progress_label = None
-        if self.progress is not None:
-            colour, word = _PROGRESS[self.progress.state]
-            label = word if self.progress.state is ActionState.DONE else f"{self.progress.count} {word}"
-            width = QFontMetricsF(SMALL_FONT).horizontalAdvance(label) + 14
-            box = QRectF(self.card.width - width - PADDING, self.card.height - FOOTER_HEIGHT - 3, width,
-                         FOOTER_HEIGHT)
-            self._progress_label = (colour, box, *centred_text(label, SMALL_FONT, box))
-
     def _layout(self) -> None:
-        """Lay out the texts once per change, not once per frame."""
+        """Note the card's size now; lay out its texts when it is first drawn (a 2,000-card map opens
+        without laying out 2,000 cards nobody is looking at)."""
         card = self.card
-        self.big_tag = plain_static_text(card.tag)
+        self._bounds = QRectF(-3, -3, card.width + HANDLE_RADIUS + 6, card.height + 6)
+        self._laid_out = False
+
+    def _lay_out_texts(self) -> None:
+        """Lay out every label once per change, not once per frame."""
+        card = self.card
+        self._big_tag = plain_static_text(card.tag)
+        big = _metrics(BIG_TAG_FONT)
+        self._big_tag_at = QPointF((card.width - big.horizontalAdvance(card.tag)) / 2,
+                                   (card.height - big.height()) / 2)
         self._text = plain_static_text(card.text, card.width - 2 * PADDING)
         self._text.prepare(font=TEXT_FONT)
         self._text_rect = QRectF(PADDING, BADGE_HEIGHT + 4, card.width - 2 * PADDING,
                                  card.height - BADGE_HEIGHT - FOOTER_HEIGHT - 8)
         self._text_overflows = self._text.size().height() > self._text_rect.height()
-        metrics = QFontMetricsF(TAG_FONT)
-        self._badge = QRectF(0, 0, max(56.0, metrics.horizontalAdvance(card.tag) + 20), BADGE_HEIGHT)
+        self._badge = QRectF(0, 0, max(56.0, _metrics(TAG_FONT).horizontalAdvance(card.tag) + 20),
+                             BADGE_HEIGHT)
         self._tag = centred_text(card.tag, TAG_FONT, self._badge)
         self._votes_box = QRectF(card.width - 58, 4, 50, 22)
         self._votes = centred_text(f"● {card.votes}", SMALL_FONT, self._votes_box)
-        big = QFontMetricsF(BIG_TAG_FONT)
-        self.big_tag_at = QPointF((card.width - big.horizontalAdvance(card.tag)) / 2,
-                                   (card.height - big.height()) / 2)
-        self._bounds = QRectF(-3, -3, card.width + HANDLE_RADIUS + 6, card.height + 6)
-        small = QFontMetricsF(SMALL_FONT)
+        small = _metrics(SMALL_FONT)
         category = small.elidedText(card.category, Qt.TextElideMode.ElideRight, card.width * 0.55)
         bottom = card.height - FOOTER_HEIGHT - 3
         self._category_swatch = QRectF(PADDING, bottom + 3, 14, 14)
         self._category = plain_static_text(category)
         self._category.prepare(font=SMALL_FONT)
         self._category_at = QPointF(PADDING + 18, bottom + (FOOTER_HEIGHT - small.height()) / 2)
-        self._layout_progress()
+        self._progress_label = None
+        if self.progress is not None:
+            colour, word = _PROGRESS[self.progress.state]
+            label = word if self.progress.state is ActionState.DONE else f"{self.progress.count} {word}"
+            width = small.horizontalAdvance(label) + 14
+            box = QRectF(card.width - width - PADDING, bottom, width, FOOTER_HEIGHT)
+            self._progress_label = (colour, box, *centred_text(label, SMALL_FONT, box))
+        self._laid_out = True
+
+    @property
+    def big_tag(self) -> QStaticText:
+        if not self._laid_out:
+            self._lay_out_texts()
+        return self._big_tag
+
+    @property
+    def big_tag_at(self) -> QPointF:
+        if not self._laid_out:
+            self._lay_out_texts()
+        return self._big_tag_at
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -215,6 +236,8 @@ class CardItem(QGraphicsItem):
         if kind is CardKind.NOTE:
             painter.setBrush(_BADGE_BRUSHES[kind])
             painter.drawPath(note_fold(card.width, card.height))
+        if not self._laid_out:
+            self._lay_out_texts()
         if painter.worldTransform().m11() < FULL_DETAIL_SCALE:
             painter.setPen(_BORDER_PENS[kind])
             painter.setFont(BIG_TAG_FONT)
