@@ -107,14 +107,12 @@ class CardItem(QGraphicsItem):
         self._hovered = False
         self.dimmed = False
         self.rect_in_scene = QRectF(card.x, card.y, card.width, card.height)  # kept for batch drawing
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, movable)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsFocusable)
-        self.setAcceptHoverEvents(movable)
-        self.setZValue(palette.Z_CARD)
         self._layout()
-        self.setPos(card.x, card.y)
+        self.setPos(card.x, card.y)  # before the flags: no itemChange round trip per new card
+        flags = QGraphicsItem.GraphicsItemFlag
+        self.setFlags(flags.ItemIsSelectable | flags.ItemSendsGeometryChanges | flags.ItemIsFocusable
+                      | (flags.ItemIsMovable if movable else flags(0)))
+        self.setAcceptHoverEvents(movable)  # Z_CARD is the default z value: nothing to set
 
     @property
     def card_id(self) -> str:
@@ -326,7 +324,7 @@ class LinkItem(QGraphicsItem):
         self.link_id = link_id
         self.cause, self.effect = cause, effect
         self.setZValue(palette.Z_LINK)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         cause.links.append(self)
         effect.links.append(self)
         self.line = QLineF()
