@@ -51,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("trouble-mapper")
+    from trouble_mapper.canvas.picture import wait_for_decoders
+
+    app.aboutToQuit.connect(wait_for_decoders)
     window = MainWindow()
     window.show()
     if args.example:

@@ -194,15 +194,18 @@ class WorkshopService(QObject):
         return self.update_card(card_id, scores=dataclasses.replace(card.scores, **scores))
 
     def move_cards(self, positions: dict[str, tuple[float, float]], *, nudge: bool = False) -> bool:
-        """Move cards to new positions as one step; each takes the zone it lands in.
+        """Move cards to new positions as one step; a card that crosses a zone's edge takes its new zone.
 
         Keyboard nudges of the same cards merge into one step.
         """
         changes = []
         for cid, (x, y) in positions.items():
             card = self._require(Card, cid)
-            changes.append(Change(card, dataclasses.replace(card, x=x, y=y,
-                                                            zone_id=self._zone_under(card, x, y))))
+            zone_id = card.zone_id
+            landed = self._zone_under(card, x, y)
+            if landed != self._zone_under(card, card.x, card.y):
+                zone_id = landed  # crossed a zone's edge; a zone chosen by hand stays otherwise
+            changes.append(Change(card, dataclasses.replace(card, x=x, y=y, zone_id=zone_id)))
         cards = [c.before for c in changes]
         merge_key = ("nudge", frozenset(positions)) if nudge else None
         return self.push(f"Move {self._tags(cards)}", changes, merge_key)  # type: ignore[arg-type]
@@ -226,11 +229,21 @@ class WorkshopService(QObject):
     # Links.
 
     def add_link(self, cause_id: str, effect_id: str) -> Link:
-        cause, effect = self._require(Card, cause_id), self._require(Card, effect_id)
-        rules.check_new_link(cause, effect, self.document.links.values())
-        link = Link(new_id(), cause.id, effect.id)
-        self.push(f"Link {cause.tag} to {effect.tag}", [Change(None, link)])
-        return link
+        return self.add_links([(cause_id, effect_id)])[0]
+
+    def add_links(self, pairs: Sequence[tuple[str, str]]) -> list[Link]:
+        """Link each (cause, effect) pair, all as one step; a pair that may not be linked refuses them all."""
+        links: list[Link] = []
+        for cause_id, effect_id in pairs:
+            cause, effect = self._require(Card, cause_id), self._require(Card, effect_id)
+            rules.check_new_link(cause, effect, [*self.document.links.values(), *links])
+            links.append(Link(new_id(), cause.id, effect.id))
+        if links:
+            tags = [self.document.cards[cid].tag for pair in pairs for cid in pair]
+            label = (f"Link {tags[0]} to {tags[1]}" if len(links) == 1
+                     else f"Link {describe_count(len(links), 'pair', 'pairs')}")
+            self.push(label, [Change(None, link) for link in links])
+        return links
 
     def delete_links(self, link_ids: Iterable[str]) -> bool:
         links = [self._require(Link, lid) for lid in link_ids]
@@ -240,13 +253,27 @@ class WorkshopService(QObject):
     # Zones.
 
     def add_zone(self, name: str, x: float, y: float, width: float, height: float) -> Zone:
+        """Name a region of the map; the cards already inside it join it in the same step."""
         zone = Zone(new_id(), name, x, y, width, height)
-        self.push(f"Add zone {name}", [Change(None, zone)])
+        self.push(f"Add zone {name}", [Change(None, zone), *self._rezoned({**self.document.zones,
+                                                                           zone.id: zone})])
         return zone
 
     def update_zone(self, zone_id: str, **fields: Any) -> bool:
         change = self._updated(Zone, zone_id, fields)
-        return self.push(f"Edit zone {change.after.name}", [change])  # type: ignore[union-attr]
+        zones = {**self.document.zones, zone_id: change.after}
+        return self.push(f"Edit zone {change.after.name}",  # type: ignore[union-attr]
+                         [change, *self._rezoned(zones)])
+
+    def _rezoned(self, zones: dict[str, Zone]) -> list[Change]:
+        """Changes giving each card the zone under its centre among ``zones``, where that differs."""
+        changes = []
+        for card in self.document.cards.values():
+            under = rules.zone_at(zones.values(), card.x + card.width / 2, card.y + card.height / 2)
+            zone_id = under.id if under else None
+            if zone_id != card.zone_id:
+                changes.append(Change(card, dataclasses.replace(card, zone_id=zone_id)))
+        return changes
 
     def delete_zone(self, zone_id: str) -> bool:
         zone = self._require(Zone, zone_id)

@@ -170,6 +170,7 @@ def test_drag_from_a_cards_handle_to_another_card_links_them(window, workshop_pa
     cause, effect = seed(workshop_path, ["Worn rail", "Bottles fall"])
     window.open_path(workshop_path)
     view = window.view
+    view.set_zoom(1.0)  # the handle is drawn, and can be grabbed, at full detail
     scene = view.map_scene()
     scene.select_only([cause])  # the handle shows on the selected card
     item = scene.cards[cause]
@@ -402,8 +403,8 @@ def test_twenty_troubles_captured_without_the_mouse(window, workshop_path):
     troubles = reopened(workshop_path).cards_in_tag_order(CardKind.TROUBLE)
     assert [c.text for c in troubles] == [f"Trouble number {n}" for n in range(1, 21)]
     assert len({(c.x, c.y) for c in troubles}) == 20  # none on top of another
-    visible = view.visible_scene_rect()
-    assert all(visible.intersects(window.view.map_scene().cards[c.id].rect_in_scene) for c in troubles[:5])
+    visible = view.visible_scene_rect()  # the view followed the typing
+    assert visible.intersects(window.view.map_scene().cards[troubles[-1].id].rect_in_scene)
 
 
 def test_selection_edits_kind_category_align_duplicate(window, workshop_path):
@@ -510,3 +511,129 @@ def test_wheel_arrow_keys_middle_drag_and_zoom_to_selection(window, workshop_pat
     QTest.keyClick(view, Qt.Key.Key_Z)
     assert view.visible_scene_rect().contains(view.map_scene().cards[ids[7]].rect_in_scene)
     assert not view.visible_scene_rect().contains(view.map_scene().cards[ids[0]].rect_in_scene)
+
+
+def test_pinning_an_unchanged_text_is_no_edit(window, workshop_path):
+    """F2 then Enter on a long card with trailing lines changes nothing and adds no undo step."""
+    service = WorkshopService(open_workshop(workshop_path))
+    long_text = "word " * 700 + "\n"
+    card = service.add_card(CardKind.TROUBLE, 100, 300, long_text)
+    service.close()
+    window.open_path(workshop_path)
+    view = window.view
+    view.map_scene().select_only([card.id])
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_F2)
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    assert reopened(workshop_path).cards[card.id].text == long_text
+    assert window.service.undo_stack.count() == 0
+
+
+def test_a_second_gesture_pins_the_draft_without_leaving_a_stray_editor(window, workshop_path):
+    window.open_path(workshop_path)
+    view = window.view
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_N)
+    QTest.keyClicks(view, "First one")
+    window.map_actions.new_trouble.trigger()  # the toolbar, while still typing
+    drafts = [item for item in view.map_scene().items() if type(item).__name__ == "CardDraft"]
+    assert len(drafts) == 1 and drafts[0] is view.map_scene().draft
+    assert [c.text for c in reopened(workshop_path).cards.values()] == ["First one"]
+
+
+def test_closing_while_typing_keeps_the_text(window, workshop_path):
+    window.open_path(workshop_path)
+    view = window.view
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_N)
+    QTest.keyClicks(view, "Typed just before closing")
+    window.close_workshop()
+    assert [c.text for c in reopened(workshop_path).cards.values()] == ["Typed just before closing"]
+
+
+def test_linking_three_selected_cards_is_one_undo_step(window, workshop_path):
+    ids = seed(workshop_path, ["root cause", "why", "trouble"])
+    window.open_path(workshop_path)
+    view = window.view
+    for index, card_id in enumerate(ids):
+        QTest.mouseClick(view.viewport(), LEFT, CTRL if index else NO, centre_of(window, card_id))
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_L)
+    links = {(link.cause_id, link.effect_id) for link in reopened(workshop_path).links.values()}
+    assert links == {(ids[0], ids[1]), (ids[1], ids[2])}
+    assert window.service.undo_stack.count() == 1 and window.undo_action.text() == "Undo Link 2 pairs"
+
+
+def test_zone_mode_ends_after_one_zone_and_with_escape(window, workshop_path, monkeypatch):
+    window.open_path(workshop_path)
+    view = window.view
+    scene = view.map_scene()
+    monkeypatch.setattr("trouble_mapper.ui.main_window.QInputDialog.getText",
+                        lambda *a, **k: ("Infeed", True))
+    window.map_actions.draw_zone.trigger()
+    assert scene.zone_mode and window.map_actions.draw_zone.isChecked()
+    start, end = view.mapFromScene(QPointF(100, 100)), view.mapFromScene(QPointF(400, 300))
+    QTest.mousePress(view.viewport(), LEFT, NO, start)
+    QTest.mouseMove(view.viewport(), end)
+    QTest.mouseRelease(view.viewport(), LEFT, NO, end)
+    assert not scene.zone_mode and not window.map_actions.draw_zone.isChecked()
+    window.map_actions.draw_zone.trigger()
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    assert not scene.zone_mode and not window.map_actions.draw_zone.isChecked()
+    assert len(reopened(workshop_path).zones) == 1
+
+
+def test_note_key_does_not_link_and_new_here_pins_where_clicked(window, workshop_path):
+    (t1,) = seed(workshop_path, ["a trouble"])
+    window.open_path(workshop_path)
+    view = window.view
+    view.map_scene().select_only([t1])
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_N, Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClicks(view, "Ask the night shift")
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    assert reopened(workshop_path).links == {}
+    view.start_capture(CardKind.CAUSE, QPointF(900, 700))  # "New Cause Here" from the context menu
+    assert view.map_scene().draft.pos() == QPointF(810, 645)
+
+
+def test_editing_in_overview_zooms_in_to_the_card_and_link_selection_survives(window, workshop_path):
+    cause, effect = seed(workshop_path, ["Worn rail", "Bottles fall"])
+    service = WorkshopService(open_workshop(workshop_path))
+    service.add_link(cause, effect)
+    service.close()
+    window.open_path(workshop_path)
+    view = window.view
+    scene = view.map_scene()
+    link = next(iter(scene.links.values()))
+    link.setSelected(True)
+    view.set_zoom(0.1)
+    assert scene.overview
+    view.set_zoom(1.0)
+    assert link.isSelected()
+    view.set_zoom(0.1)
+    scene.edit_text(cause)
+    assert view.zoom() == pytest.approx(1.0) and not scene.overview
+    assert view.visible_scene_rect().intersects(scene.draft.sceneBoundingRect())
+
+
+def test_touchpad_scroll_pans_and_ctrl_scroll_zooms(window, workshop_path):
+    from PySide6.QtGui import QWheelEvent
+
+    window.open_path(workshop_path)
+    view = window.view
+    view.set_zoom(2.0)
+    centre = QPointF(view.viewport().rect().center())
+
+    def scroll(modifiers):
+        event = QWheelEvent(centre, view.viewport().mapToGlobal(centre), QPoint(0, -40), QPoint(0, -120),
+                            Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.ScrollUpdate, False)
+        QGuiApplication.sendEvent(view.viewport(), event)
+
+    before = view.verticalScrollBar().value()
+    scroll(NO)
+    assert view.zoom() == pytest.approx(2.0) and view.verticalScrollBar().value() != before
+    scroll(CTRL)
+    assert view.zoom() < 2.0

@@ -413,3 +413,28 @@ def test_svg_that_shows_files_from_the_disk_is_refused(qapp):
     assert read_image(OUTSIDE_SVG).isNull()  # a stored one, from a hostile workshop file, is not drawn
     picture = picture_from_bytes(INSIDE_SVG, "plan.svg")  # references inside the drawing are fine
     assert picture.format == "svg" and not read_image(INSIDE_SVG).isNull()
+
+
+def test_svg_with_a_web_link_is_accepted(qapp):
+    """A link (``<a href="https://...">``, as draw.io writes) shows nothing from the disk: accepted."""
+    from trouble_mapper.canvas.picture_import import picture_from_bytes
+
+    linked = INSIDE_SVG.replace(b"</svg>", b'<a xlink:href="https://www.drawio.com/doc"><text>x</text></a></svg>')
+    assert picture_from_bytes(linked, "flow.svg").format == "svg"
+
+
+def test_quitting_waits_for_a_picture_being_decoded(qapp):
+    """The app's aboutToQuit waits for decoder threads: Qt must not be torn down under a running read."""
+    from trouble_mapper.canvas import picture
+    from trouble_mapper.domain.model import Background
+
+    image = QImage(3000, 3000, QImage.Format.Format_RGB32)
+    image.fill(0x224466)
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    decoder = picture.PictureDecoder()
+    decoder.decode(Background(image=bytes(buffer.data().data()), format="png"))
+    assert picture._RUNNING
+    picture.wait_for_decoders()
+    assert not picture._RUNNING

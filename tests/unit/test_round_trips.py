@@ -105,6 +105,34 @@ def _check_removed_ann(doc: WorkshopDocument, ids: SimpleNamespace) -> None:
     assert doc.meetings[ids.meeting].attendee_ids == (ids.bob,)
 
 
+def test_a_new_zone_takes_the_cards_already_inside_and_a_chosen_zone_survives_small_moves(service):
+    ids = populate(service)
+    card = service.add_card(CardKind.TROUBLE, 1000, 1000, "Outside every zone")
+    assert card.zone_id is None
+    zone = service.add_zone("Capper", 950, 950, 400, 400)
+    assert service.document.cards[card.id].zone_id == zone.id
+    assert service.undo_stack.undoText() == "Add zone Capper"
+    service.undo_stack.undo()
+    assert service.document.cards[card.id].zone_id is None
+    service.undo_stack.redo()
+    service.update_card(ids.t3, zone_id=zone.id)  # chosen by hand, though T3 sits in the Filler zone
+    t3 = service.document.cards[ids.t3]
+    service.move_cards({ids.t3: (t3.x + 10, t3.y)}, nudge=True)
+    assert service.document.cards[ids.t3].zone_id == zone.id
+    service.move_cards({ids.t3: (2000, 2000)})  # out of every zone: the map's geometry wins again
+    assert service.document.cards[ids.t3].zone_id is None
+
+
+def test_a_refused_link_refuses_the_whole_gesture(service):
+    from trouble_mapper.domain.rules import RuleError
+
+    ids = populate(service)
+    count = service.undo_stack.count()
+    with pytest.raises(RuleError):
+        service.add_links([(ids.t3, ids.t2), (ids.c1, ids.t1)])  # C1 -> T1 exists already
+    assert service.undo_stack.count() == count and len(service.document.links) == 2
+
+
 def test_cards_take_the_zone_they_are_pinned_in(service):
     """A new or moved card knows the zone under its centre; the smallest zone wins where zones nest."""
     ids = populate(service)
@@ -164,6 +192,9 @@ SCENARIOS = [
              lambda s, i: s.delete_cards([i.t3], link_ids=[i.link2]),
              lambda d, i: (i.t3 not in d.cards and i.link2 not in d.links and i.link in d.links)
              or pytest.fail("not deleted")),
+    Scenario("add_links", "Link 2 pairs",
+             lambda s, i: s.add_links([(i.t3, i.t2), (i.t2, i.t1)]),
+             lambda d, i: (len(d.links) == 4) or pytest.fail("not linked")),
     Scenario("move_into_zone", "Move T3",
              lambda s, i: s.move_cards({i.t3: (900, 700)}),
              lambda d, i: (d.cards[i.t3].zone_id is None) or pytest.fail("still in the zone it left")),
@@ -281,6 +312,7 @@ def test_edit_undo_redo_round_trips_through_the_file(service, scenario):
 def test_scenarios_cover_every_public_edit_method():
     """The table above exercises each public edit method of the service (none forgotten)."""
     edit_methods = {"update_workshop", "add_card", "update_card", "update_cards", "duplicate_cards",
+                    "add_links",
                     "set_scores", "move_cards", "delete_cards",
                     "add_link", "delete_links", "add_zone", "update_zone", "delete_zone", "add_person",
                     "update_person", "remove_person", "add_action", "update_action", "delete_action",

@@ -20,9 +20,6 @@ from trouble_mapper.domain.vocabulary import CardKind
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
-MAX_TEXT = 2000  # characters a card's text may hold; longer pastes are cut with a note in the status bar
-
-
 class CardDraft(QGraphicsTextItem):
     """An editable card-shaped text box. ``committed(text)`` on Enter or when focus leaves; ``cancelled``."""
 
@@ -49,7 +46,8 @@ class CardDraft(QGraphicsTextItem):
         self.setTextCursor(cursor)
 
     def text(self) -> str:
-        return self.toPlainText().strip()[:MAX_TEXT]
+        """What was typed, without the blank lines and spaces around it."""
+        return self.toPlainText().strip()
 
     def finish(self, commit: bool) -> None:
         """Commit or cancel once; later calls (focus leaving after Enter) do nothing."""

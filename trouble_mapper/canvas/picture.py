@@ -5,8 +5,11 @@ The caps here bound the memory one picture may take, both when a picture is impo
 "decompression bomb" inside it (a tiny PNG whose header claims 100,000 × 100,000 pixels) is refused from
 its header, before Qt allocates any pixels.
 
-Not bounded here: Qt's SVG renderer draws <image> elements that name a local file by absolute path, so an
-SVG can show a picture from the disk of whoever opens the workshop.
+Qt's SVG renderer would draw <image> elements that name a local file, showing a picture from the disk of
+whoever opens the workshop: such SVGs are refused (``svg_reaches_outside``) before Qt parses them.
+
+Decoder threads are waited for when the application quits (``wait_for_decoders``): Qt must not be torn
+down while a picture is still being read.
 """
 
 from __future__ import annotations
@@ -38,14 +41,30 @@ class PictureDecoder(QObject):
 
     def decode(self, background: Background) -> None:
         # The thread holds a reference to this object, so it outlives the scene if the map closes first.
-        threading.Thread(target=self._run, args=(background,), name="picture-decoder", daemon=True).start()
+        thread = threading.Thread(target=self._run, args=(background,), name="picture-decoder", daemon=True)
+        _RUNNING.add(thread)
+        thread.start()
 
     def _run(self, background: Background) -> None:
-        self.decoded.emit(background, read_image(background.image))
+        try:
+            self.decoded.emit(background, read_image(background.image))
+        finally:
+            _RUNNING.discard(threading.current_thread())
+
+
+_RUNNING: set[threading.Thread] = set()
+
+
+def wait_for_decoders(timeout: float = 10.0) -> None:
+    """Let pictures still being decoded finish (connected to the application's ``aboutToQuit``)."""
+    for thread in list(_RUNNING):
+        thread.join(timeout)
 
 
 _SVG_ELEMENT = re.compile(rb"<\s*(?:[a-z0-9_-]+:)?svg[\s>]", re.IGNORECASE)
-_OUTSIDE_REFERENCE = re.compile(rb"""(?:href|src)\s*=\s*["'](?!\s*(?:data:|#))""", re.IGNORECASE)
+_OUTSIDE_REFERENCE = re.compile(  # an <image>, <use> or <feImage> naming something outside the drawing
+    rb"""<\s*(?:[a-z0-9_-]+:)?(?:image|use|feimage)\b[^>]*?(?:href|src)\s*=\s*["'](?!\s*(?:data:|#))""",
+    re.IGNORECASE | re.DOTALL)
 
 
 def svg_reaches_outside(data: bytes) -> bool:

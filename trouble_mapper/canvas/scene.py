@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from trouble_mapper.canvas import palette
 from trouble_mapper.canvas.capture import CardDraft
-from trouble_mapper.canvas.items import CardItem, LinkItem, ZoneItem
+from trouble_mapper.canvas.items import FULL_DETAIL_SCALE, CardItem, LinkItem, ZoneItem
 from trouble_mapper.canvas.overview import OVERVIEW_SCALE, paint_overview
 from trouble_mapper.canvas.picture import PictureDecoder
 from trouble_mapper.domain.changes import Change
@@ -56,6 +56,8 @@ class MapScene(QGraphicsScene):
     background_ready = Signal()  # a background picture has been decoded and placed
     refused = Signal(str)  # an edit the service refused, in the user's words
     zone_drawn = Signal(QRectF)  # the facilitator drew a zone; the window asks for its name
+    zone_mode_changed = Signal(bool)  # drawing zones started or ended
+    draft_opened = Signal(QRectF)  # a card is being typed here: the view brings it into sight
 
     def __init__(self, service: WorkshopService, today: date | None = None) -> None:
         super().__init__()
@@ -67,8 +69,10 @@ class MapScene(QGraphicsScene):
         self.background_item: QGraphicsPixmapItem | None = None
         self.draft: CardDraft | None = None
         self.zone_mode = False
+        self._chain = True  # Enter on a new card opens the next one (not when another gesture ends it)
         self.selection_order: list[str] = []  # selected card ids, first selected first
         self._overview = False
+        self._links_chosen_before_overview: list[LinkItem] = []
         self._scale = 1.0
         self._query = ""
         self._extent: QRectF | None = None  # map_rect, measured again after any change
@@ -250,8 +254,16 @@ class MapScene(QGraphicsScene):
             self._overview = overview
             for item in self.cards.values():
                 item.set_overview(overview)
+            chosen = [link for link in self.links.values() if link.isSelected()] if overview else []
             for link in self.links.values():
-                link.setVisible(not overview)
+                link.setVisible(not overview)  # hidden links lose their selection: keep it for later
+            if overview:
+                self._links_chosen_before_overview = chosen
+            else:
+                for link in self._links_chosen_before_overview:
+                    if link.link_id in self.links:
+                        link.setSelected(True)
+                self._links_chosen_before_overview = []
 
     @property
     def overview(self) -> bool:
@@ -288,6 +300,12 @@ class MapScene(QGraphicsScene):
                   for y in range(top, int(rect.bottom()) + 1, GRID_STEP)]
         painter.drawLines(lines)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+
+    def set_zone_mode(self, on: bool) -> None:
+        """While on, a drag on the map draws a zone instead of selecting."""
+        if on != self.zone_mode:
+            self.zone_mode = on
+            self.zone_mode_changed.emit(on)
 
     # Selection.
 
@@ -345,14 +363,20 @@ class MapScene(QGraphicsScene):
             self.edit_text(selected[0])
 
     def finish_draft(self) -> None:
+        """Pin what is being typed (if anything) without opening the next card."""
         if self.draft is not None:
-            self.draft.finish(commit=True)
+            self._chain = False
+            try:
+                self.draft.finish(commit=True)
+            finally:
+                self._chain = True
 
     def _open_draft(self, draft: CardDraft) -> CardDraft:
         self.draft = draft
         self.addItem(draft)
         self.clearSelection()
         self.setFocusItem(draft, Qt.FocusReason.OtherFocusReason)
+        self.draft_opened.emit(draft.sceneBoundingRect())
         return draft
 
     def _close_draft(self, draft: CardDraft) -> None:
@@ -378,12 +402,13 @@ class MapScene(QGraphicsScene):
             self.refused.emit(str(error))
             return
         self.select_only([card.id])
-        self.start_draft(draft.kind, self._next_slot(card, area), link_to=link_to, area=area)
+        if self._chain:
+            self.start_draft(draft.kind, self._next_slot(card, area), link_to=link_to, area=area)
 
     def _commit_edit(self, draft: CardDraft, card_id: str, text: str) -> None:
         self._close_draft(draft)
-        if not text or card_id not in self.cards or text == self.cards[card_id].card.text:
-            return
+        if not text or card_id not in self.cards or text == self.cards[card_id].card.text.strip():
+            return  # nothing typed, or nothing changed: no undo step, the text stays exactly as it was
         try:
             self.service.update_card(card_id, text=text)
         except RuleError as error:
@@ -408,7 +433,8 @@ class MapScene(QGraphicsScene):
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.draft is None:
             item = self.card_at(event.scenePos())
-            if item is not None and item.on_handle(item.mapFromScene(event.scenePos())):
+            if (item is not None and self._scale >= FULL_DETAIL_SCALE
+                    and item.on_handle(item.mapFromScene(event.scenePos()))):
                 line = QGraphicsLineItem(QLineF(item.rect_in_scene.center(), event.scenePos()))
                 line.setPen(QPen(palette.SELECTION, 3, Qt.PenStyle.DashLine))
                 line.setZValue(palette.Z_EDITOR)
@@ -451,6 +477,7 @@ class MapScene(QGraphicsScene):
             self._zone_drag = None
             self.removeItem(box)
             rect = box.rect()
+            self.set_zone_mode(False)
             if rect.width() >= MIN_ZONE and rect.height() >= MIN_ZONE:
                 self.zone_drawn.emit(rect)
             return
@@ -483,8 +510,7 @@ class MapScene(QGraphicsScene):
         if len(selected) < 2:
             self.refused.emit("Select the cause first, then Ctrl+click its effect, then press L.")
             return
-        for cause_id, effect_id in itertools.pairwise(selected):
-            self.link_cards(cause_id, effect_id)
+        self.try_edit(self.service.add_links, list(itertools.pairwise(selected)))
 
     def duplicate_selection(self) -> None:
         copies = self.try_edit(self.service.duplicate_cards, self.selected_card_ids())

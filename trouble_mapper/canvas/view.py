@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
-from trouble_mapper.canvas.items import CardItem
+from trouble_mapper.canvas.items import FULL_DETAIL_SCALE, CardItem
 from trouble_mapper.canvas.scene import CARD_GAP, MapScene
 from trouble_mapper.domain.vocabulary import CardKind
 
@@ -36,7 +36,7 @@ _KIND_KEYS = {Qt.Key.Key_N: CardKind.TROUBLE, Qt.Key.Key_C: CardKind.CAUSE,
 
 class MapView(QGraphicsView):
     picture_dropped = Signal(object)  # QMimeData with an image or an image file, dropped on the map
-    context_menu_requested = Signal(QPoint, object)  # global position, the item under the mouse or None
+    context_menu_requested = Signal(QPoint, QPointF, object)  # global and scene position, item or None
     zoom_changed = Signal(float)
 
     def __init__(self, scene: MapScene, parent: QWidget | None = None) -> None:
@@ -55,6 +55,7 @@ class MapView(QGraphicsView):
         self._fit_on_resize = True  # until the user zooms: the window's final size is known only later
         self._pan_start: QPoint | None = None
         scene.background_ready.connect(self._refit)
+        scene.draft_opened.connect(self._show_draft)
 
     def map_scene(self) -> MapScene:
         return self._scene
@@ -98,6 +99,14 @@ class MapView(QGraphicsView):
         self.map_scene().set_scale(self.zoom())
         self.zoom_changed.emit(self.zoom())
 
+    def _show_draft(self, rect: QRectF) -> None:
+        """Bring the card being typed into sight, readable: zoomed out, zoom in to 100 % around it."""
+        if self.zoom() < FULL_DETAIL_SCALE:
+            self.set_zoom(1.0)
+            self.centerOn(rect.center())
+        else:
+            self.ensureVisible(rect, 40, 40)
+
     def _refit(self) -> None:
         if self._fit_on_resize:
             self.fit_all()
@@ -107,8 +116,11 @@ class MapView(QGraphicsView):
         self._refit()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier or event.pixelDelta().x():
-            super().wheelEvent(event)  # horizontal scrolling, touchpad two-finger pan
+        """A mouse wheel zooms; a touchpad's two-finger scroll (pixel deltas) pans, with Ctrl it zooms."""
+        touchpad = not event.pixelDelta().isNull()
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if (touchpad and not ctrl) or event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            super().wheelEvent(event)
             return
         steps = event.angleDelta().y() / 120
         if steps:
@@ -209,7 +221,7 @@ class MapView(QGraphicsView):
             else:
                 self.pan_by(dx * PAN_STEP, dy * PAN_STEP)
         elif key == Qt.Key.Key_Escape:
-            scene.zone_mode = False
+            scene.set_zone_mode(False)
             scene.clearSelection()
         else:
             return False
@@ -220,21 +232,22 @@ class MapView(QGraphicsView):
             self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         super().keyReleaseEvent(event)
 
-    def start_capture(self, kind: CardKind) -> None:
-        """A new card of ``kind``: a trouble at the mouse (or the view's centre); a cause or a
-        countermeasure below the one selected card, linked to it."""
+    def start_capture(self, kind: CardKind, at: QPointF | None = None) -> None:
+        """A new card of ``kind`` at ``at`` (scene), else: a cause or countermeasure below the one selected
+        card, linked to it; anything else at the mouse (or the view's centre)."""
         scene = self.map_scene()
         selected = scene.selected_card_ids()
         area = self.visible_scene_rect()
-        if kind is not CardKind.TROUBLE and len(selected) == 1:
+        if at is None and kind in (CardKind.CAUSE, CardKind.COUNTERMEASURE) and len(selected) == 1:
             anchor = scene.cards[selected[0]].card
             at = QPointF(anchor.x, anchor.y + anchor.height + CARD_GAP * 2)
             scene.start_draft(kind, at, link_to=anchor.id, area=area)
         else:
-            mouse = self.viewport().mapFromGlobal(self.cursor().pos())
-            inside = self.viewport().rect().contains(mouse)
-            centre = self.mapToScene(mouse if inside else self.viewport().rect().center())
-            scene.start_draft(kind, QPointF(centre.x() - 90, centre.y() - 55), area=area)
+            if at is None:
+                mouse = self.viewport().mapFromGlobal(self.cursor().pos())
+                inside = self.viewport().rect().contains(mouse)
+                at = self.mapToScene(mouse if inside else self.viewport().rect().center())
+            scene.start_draft(kind, QPointF(at.x() - 90, at.y() - 55), area=area)
         self.setFocus()
 
     def walk(self, step: int) -> None:
@@ -279,4 +292,4 @@ class MapView(QGraphicsView):
         if item is None:
             item = next((zone for zone in scene.zones.values()
                          if zone.sceneBoundingRect().contains(self.mapToScene(event.pos()))), None)
-        self.context_menu_requested.emit(event.globalPos(), item)
+        self.context_menu_requested.emit(event.globalPos(), self.mapToScene(event.pos()), item)

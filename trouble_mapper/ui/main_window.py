@@ -231,6 +231,8 @@ class MainWindow(QMainWindow):
         """Close the open workshop (everything is already saved) and show the welcome page."""
         if self.service is None:
             return
+        if self.view is not None:
+            self.view.map_scene().finish_draft()  # what is being typed is kept, as everything else is
         self.undo_group.removeStack(self.service.undo_stack)
         if self.view is not None:
             self.view.map_scene().selectionChanged.disconnect(self._selection_changed)
@@ -333,7 +335,8 @@ class MainWindow(QMainWindow):
         scene.selectionChanged.connect(self._selection_changed)
         view.picture_dropped.connect(self.backgrounds.drop)
         view.context_menu_requested.connect(
-            lambda at, item: show_map_menu(self, scene, at, item, view.start_capture))
+            lambda at, where, item: show_map_menu(self, scene, at, where, item, view.start_capture))
+        scene.zone_mode_changed.connect(self.map_actions.draw_zone.setChecked)
         view.zoom_changed.connect(lambda zoom: self.zoom_label.setText(f"Zoom {zoom:.0%}"))
         self.inspector.set_service(scene.service)
         self.inspector.edit_refused.connect(lambda message: self.statusBar().showMessage(message, 8000))
@@ -363,7 +366,6 @@ class MainWindow(QMainWindow):
         self.search_result.setText(found)
 
     def _name_zone(self, rect: QRectF) -> None:
-        self.map_actions.draw_zone.setChecked(False)
         if self.service is None:
             return
         name, ok = QInputDialog.getText(self, "New zone", "Zone name (Infeed, Filler, Capper…):")

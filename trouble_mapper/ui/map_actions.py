@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar, QToolBar, QWidget
 
@@ -37,11 +37,14 @@ class MapActions(QObject):
         self.align = {edge: self._edit(f"Align {edge.capitalize()}",
                                        lambda _=False, e=edge: self._scene_call("align_selection", e))
                       for edge in ("left", "right", "top", "bottom")}
-        self.draw_zone = self._edit("Draw Zone", self._toggle_zone_mode)
+        self.draw_zone = self._edit("Draw Zone", lambda: None)
         self.draw_zone.setCheckable(True)
+        self.draw_zone.toggled.connect(self._toggle_zone_mode)
         self.draw_zone.setToolTip("Drag a rectangle on the map to name a zone (Infeed, Filler...)")
         self.import_background = self._edit("Set Background Picture…", import_picture)
         self.paste_background = self._edit("Paste Background Picture", paste_picture, "Ctrl+Shift+V")
+        # Only while the map has focus: in a text box, Ctrl+Shift+V pastes text as usual.
+        self.paste_background.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._background_menu = background_menu
         self.fit_all = self._view("Fit All", lambda: self.view and self.view.fit_all(), "F")
         self.zoom_selection = self._view("Zoom to Selection",
@@ -77,7 +80,11 @@ class MapActions(QObject):
 
     def bind(self, view: MapView | None, editable: bool) -> None:
         """Point the actions at ``view``; editing actions only when the workshop can be edited."""
+        if self.view is not None and self.view is not view:
+            self.view.removeAction(self.paste_background)
         self.view = view
+        if view is not None:
+            view.addAction(self.paste_background)  # its shortcut works while the map has focus
         for action in self._editing:
             action.setEnabled(view is not None and editable)
         for action in self._viewing:
@@ -115,4 +122,4 @@ class MapActions(QObject):
 
     def _toggle_zone_mode(self, checked: bool) -> None:
         if self.view is not None:
-            self.view.map_scene().zone_mode = checked
+            self.view.map_scene().set_zone_mode(checked)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
 from trouble_mapper.canvas.items import CardItem, ZoneItem
@@ -12,9 +12,10 @@ from trouble_mapper.canvas.scene import MapScene
 from trouble_mapper.domain.vocabulary import CATEGORY_SCHEMES, FIX_ROUTES, CardKind
 
 
-def show_map_menu(parent: QWidget, scene: MapScene, at: QPoint, item: object,
-                  new_card: Callable[[CardKind], None]) -> None:
-    """Pop up the menu for ``item`` (a card, a zone or None for the empty map) at ``at`` (global)."""
+def show_map_menu(parent: QWidget, scene: MapScene, at: QPoint, where: QPointF, item: object,
+                  new_card: Callable[[CardKind, QPointF], None]) -> None:
+    """Pop up the menu for ``item`` (a card, a zone or None for the empty map) at ``at`` (global);
+    ``where`` is the scene position clicked, where "New ... Here" pins the card."""
     if scene.service.read_only:
         return
     menu = QMenu(parent)
@@ -24,7 +25,7 @@ def show_map_menu(parent: QWidget, scene: MapScene, at: QPoint, item: object,
         _zone_entries(menu, parent, scene, item)
     else:
         for kind in CardKind:
-            menu.addAction(f"New {kind.label} Here", lambda k=kind: new_card(k))
+            menu.addAction(f"New {kind.label} Here", lambda k=kind: new_card(k, where))
     menu.exec(at)
 
 
