@@ -147,6 +147,37 @@ class WorkshopService(QObject):
         self.push(f"Add {kind.value} {card.tag}", changes)
         return card
 
+    def add_cards(self, specs: Sequence[dict[str, Any]], label: str | None = None) -> list[Card]:
+        """Pin several new cards as one step (an import): each spec has ``kind``, ``x``, ``y`` and any other
+        Card fields; numbers follow each kind's high-water mark. All are checked before anything is saved."""
+        high_water = dict(self.document.tag_high_water)
+        cards = []
+        for spec in specs:
+            fields = dict(spec)
+            kind = fields.pop("kind")
+            high_water[kind] = rules.next_tag_number(high_water.get(kind, 0))
+            card = Card(new_id(), kind, high_water[kind], **fields)
+            if "zone_id" not in fields:
+                card = dataclasses.replace(card, zone_id=self._zone_under(card, card.x, card.y))
+            rules.check_scores(card.scores)
+            rules.check_storable(card)
+            cards.append(card)
+        if cards:
+            kinds = {card.kind for card in cards}
+            what = (describe_count(len(cards), cards[0].kind.value, cards[0].kind.plural) if len(kinds) == 1
+                    else describe_count(len(cards), "card", "cards"))
+            self.push(label or f"Import {what}", [Change(None, card) for card in cards])
+        return cards
+
+    def vote(self, card_id: str, delta: int) -> bool:
+        """Add (or take back) dots on a card; presses on the same card in a row are one undo step."""
+        card = self._require(Card, card_id)
+        votes = card.votes + delta
+        if votes < 0:
+            raise RuleError(f"{card.tag} has no dots left to take back.")
+        change = Change(card, dataclasses.replace(card, votes=votes))
+        return self.push(f"Vote on {card.tag}", [change], merge_key=("vote", card_id))
+
     def _zone_under(self, card: Card, x: float, y: float) -> str | None:
         zone = rules.zone_at(self.document.zones.values(), x + card.width / 2, y + card.height / 2)
         return zone.id if zone else None

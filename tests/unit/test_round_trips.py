@@ -192,6 +192,15 @@ SCENARIOS = [
              lambda s, i: s.delete_cards([i.t3], link_ids=[i.link2]),
              lambda d, i: (i.t3 not in d.cards and i.link2 not in d.links and i.link in d.links)
              or pytest.fail("not deleted")),
+    Scenario("add_cards", "Import 2 troubles",
+             lambda s, i: setattr(i, "imported", [c.id for c in s.add_cards([
+                 {"kind": CardKind.TROUBLE, "x": 10, "y": 900, "text": "Imported one",
+                  "category": "Breakdowns"},
+                 {"kind": CardKind.TROUBLE, "x": 210, "y": 900, "text": "Imported two"}])]),
+             lambda d, i: ([d.cards[c].tag for c in i.imported] == ["T4", "T5"])
+             or pytest.fail("not imported")),
+    Scenario("vote", "Vote on T1", lambda s, i: (s.vote(i.t1, 1), s.vote(i.t1, 1), s.vote(i.t1, -1)),
+             lambda d, i: (d.cards[i.t1].votes == 1) or pytest.fail("votes not counted")),
     Scenario("add_links", "Link 2 pairs",
              lambda s, i: s.add_links([(i.t3, i.t2), (i.t2, i.t1)]),
              lambda d, i: (len(d.links) == 4) or pytest.fail("not linked")),
@@ -312,7 +321,7 @@ def test_edit_undo_redo_round_trips_through_the_file(service, scenario):
 def test_scenarios_cover_every_public_edit_method():
     """The table above exercises each public edit method of the service (none forgotten)."""
     edit_methods = {"update_workshop", "add_card", "update_card", "update_cards", "duplicate_cards",
-                    "add_links",
+                    "add_links", "add_cards", "vote",
                     "set_scores", "move_cards", "delete_cards",
                     "add_link", "delete_links", "add_zone", "update_zone", "delete_zone", "add_person",
                     "update_person", "remove_person", "add_action", "update_action", "delete_action",
