@@ -637,3 +637,27 @@ def test_touchpad_scroll_pans_and_ctrl_scroll_zooms(window, workshop_path):
     assert view.zoom() == pytest.approx(2.0) and view.verticalScrollBar().value() != before
     scroll(CTRL)
     assert view.zoom() < 2.0
+
+
+def test_dots_keyed_onto_selected_cards(window, workshop_path):
+    """+ and - add or take back a dot on the selected card; a digit sets the count; each is saved."""
+    ids = seed(workshop_path, ["Cap chute jams", "Labels wrinkled"])
+    window.open_path(workshop_path)
+    view = window.view
+    view.map_scene().select_only([ids[0]])
+    view.setFocus()
+    zoom = view.zoom()
+    for key in (Qt.Key.Key_Plus, Qt.Key.Key_Plus, Qt.Key.Key_Plus, Qt.Key.Key_Minus):
+        QTest.keyClick(view, key)
+    assert reopened(workshop_path).cards[ids[0]].votes == 2
+    assert view.zoom() == zoom  # with a card selected, + and - count dots, they do not zoom
+    assert window.statusBar().currentMessage() == "T1: 2 dots"
+    assert window.service.undo_stack.count() == 1  # presses on one card in a row: one undo step
+    view.map_scene().select_only(ids)
+    QTest.keyClick(view, Qt.Key.Key_7)
+    assert [reopened(workshop_path).cards[i].votes for i in ids] == [7, 7]
+    view.map_scene().select_only([ids[1]])
+    for _ in range(8):
+        QTest.keyClick(view, Qt.Key.Key_Minus)
+    assert reopened(workshop_path).cards[ids[1]].votes == 0
+    assert "no dots left" in window.statusBar().currentMessage()

@@ -39,7 +39,7 @@ from trouble_mapper.domain.model import (
     Zone,
 )
 from trouble_mapper.domain.progress import card_progress
-from trouble_mapper.domain.rules import RuleError
+from trouble_mapper.domain.rules import RuleError, describe_count
 from trouble_mapper.domain.vocabulary import CardKind
 from trouble_mapper.service import WorkshopService
 
@@ -55,6 +55,7 @@ class MapScene(QGraphicsScene):
 
     background_ready = Signal()  # a background picture has been decoded and placed
     refused = Signal(str)  # an edit the service refused, in the user's words
+    notice = Signal(str)  # what a key just did, for the status bar ("T7: 5 dots")
     zone_drawn = Signal(QRectF)  # the facilitator drew a zone; the window asks for its name
     zone_mode_changed = Signal(bool)  # drawing zones started or ended
     draft_opened = Signal(QRectF)  # a card is being typed here: the view brings it into sight
@@ -511,6 +512,24 @@ class MapScene(QGraphicsScene):
             self.refused.emit("Select the cause first, then Ctrl+click its effect, then press L.")
             return
         self.try_edit(self.service.add_links, list(itertools.pairwise(selected)))
+
+    def vote_selection(self, delta: int) -> None:
+        """Add (or take back) one dot on each selected card, as the room's dots are counted."""
+        counted = [self.try_edit(self.service.vote, card_id, delta) for card_id in self.selected_card_ids()]
+        if all(result is not None for result in counted):  # else the refusal stays on the status bar
+            self._tell_votes()
+
+    def set_selection_votes(self, votes: int) -> None:
+        """Type the counted dots straight in: the selected cards get exactly ``votes``."""
+        selected = self.selected_card_ids()
+        if selected and self.try_edit(self.service.update_cards, selected, votes=votes) is not None:
+            self._tell_votes()
+
+    def _tell_votes(self) -> None:
+        cards = [self.service.document.cards[cid] for cid in self.selected_card_ids()
+                 if cid in self.service.document.cards]
+        self.notice.emit(", ".join(f"{card.tag}: {describe_count(card.votes, 'dot', 'dots')}"
+                                   for card in cards))
 
     def duplicate_selection(self) -> None:
         copies = self.try_edit(self.service.duplicate_cards, self.selected_card_ids())

@@ -3,7 +3,8 @@
 Keys on the map (no modifier, so a facilitator can capture without the mouse):
 N new trouble, Shift+N new note, C new cause of the selected card, M new countermeasure for it,
 Enter/F2 edit text, Tab/Shift+Tab walk cards in tag order, L link two selected cards (first -> second),
-Delete, F fit all, Z zoom to selection, + / - zoom, arrows pan (or nudge selected cards), Space+drag pan.
+Delete, F fit all, Z zoom to selection, + / - add or take back a dot on the selected cards (zoom when none
+is selected), 0-9 set their dots, arrows pan (or nudge selected cards), Space+drag pan.
 """
 
 from __future__ import annotations
@@ -209,6 +210,10 @@ class MapView(QGraphicsView):
             self.fit_all()
         elif key == Qt.Key.Key_Z:
             self.zoom_to_selection()
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal, Qt.Key.Key_Minus) and selected:
+            scene.vote_selection(-1 if key == Qt.Key.Key_Minus else 1)
+        elif Qt.Key.Key_0 <= key <= Qt.Key.Key_9 and selected:
+            scene.set_selection_votes(key - Qt.Key.Key_0)
         elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_by(ZOOM_STEP)
         elif key == Qt.Key.Key_Minus:

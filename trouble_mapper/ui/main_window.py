@@ -331,6 +331,7 @@ class MainWindow(QMainWindow):
     def _connect_map(self, view: MapView) -> None:
         scene = view.map_scene()
         scene.refused.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        scene.notice.connect(lambda message: self.statusBar().showMessage(message, 4000))
         scene.zone_drawn.connect(self._name_zone)
         scene.selectionChanged.connect(self._selection_changed)
         view.picture_dropped.connect(self.backgrounds.drop)
