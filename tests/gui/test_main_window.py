@@ -180,3 +180,16 @@ def test_background_picture_arrives_after_the_cards_and_latest_wins(window, work
     assert scene.background_item.pixmap().size().toTuple() == (3000, 2000)
     window.service.update_background(scale=2.0)  # same picture: placed at once, not decoded again
     assert not scene.background_pending and scene.background_item.scale() == 2.0
+
+
+def test_panels_follow_the_map_selection_and_select_on_it(window, workshop_path):
+    """Choosing a trouble in the priorities panel selects it on the map; the map's selection shows there."""
+    seed_cards(workshop_path, 3)
+    window.open_path(workshop_path)
+    scene = window.view.map_scene()
+    t2 = next(c.id for c in window.service.document.cards.values() if c.number == 2)
+    window.priorities.cards_selected.emit([t2])
+    assert scene.selected_card_ids() == [t2]
+    assert window.inspector.card_ids == [t2]
+    window.close_workshop()
+    assert window.priorities_dock.widget() is window.priorities

@@ -36,6 +36,7 @@ from trouble_mapper.ui.background_dialogs import BackgroundDialogs
 from trouble_mapper.ui.inspector import CardInspector
 from trouble_mapper.ui.map_actions import MapActions
 from trouble_mapper.ui.map_context_menu import show_map_menu
+from trouble_mapper.ui.priorities_panel import PrioritiesPanel
 from trouble_mapper.ui.recent_files import RecentFiles
 
 if TYPE_CHECKING:
@@ -73,10 +74,13 @@ class MainWindow(QMainWindow):
         self.map_actions = MapActions(self, self.backgrounds.choose_file, self.backgrounds.paste,
                                       self.backgrounds.fill_menu)
         self.inspector = CardInspector()
-        self.inspector_dock = QDockWidget("Card", self)
-        self.inspector_dock.setObjectName("inspectorDock")
-        self.inspector_dock.setWidget(self.inspector)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
+        self.inspector_dock = self._dock("Card", "inspectorDock", self.inspector,
+                                         Qt.DockWidgetArea.RightDockWidgetArea, visible=True)
+        self.priorities = PrioritiesPanel()
+        self.priorities_dock = self._dock("Priorities", "prioritiesDock", self.priorities,
+                                          Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.priorities.cards_selected.connect(self.select_on_map)
+        self.priorities.edit_refused.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
         self.search_box.setClearButtonEnabled(True)
@@ -134,8 +138,32 @@ class MainWindow(QMainWindow):
         self.map_actions.fill_menus(self.menuBar())
         view_menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&View")
         view_menu.addSeparator()
-        view_menu.addActions([self.legend_action, self.inspector_dock.toggleViewAction()])
+        view_menu.addActions([self.legend_action, self.inspector_dock.toggleViewAction(),
+                              self.priorities_dock.toggleViewAction()])
         self._update_actions()
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea,
+              visible: bool = False) -> QDockWidget:
+        """A panel the facilitator can show, move or hide; hidden at first so the map has the room."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        dock.setVisible(visible)
+        return dock
+
+    def select_on_map(self, card_ids: list[str]) -> None:
+        """Select cards chosen in a panel (table, ranking, matrix) on the map and bring them into view."""
+        if self.view is None:
+            return
+        scene = self.view.map_scene()
+        scene.select_only(card_ids)
+        rect = QRectF()
+        for card_id in card_ids:
+            if card_id in scene.cards:
+                rect = rect.united(scene.cards[card_id].rect_in_scene)
+        if not rect.isNull():
+            self.view.ensureVisible(rect, 60, 60)
 
     def _build_toolbar(self) -> None:
         toolbar = self.addToolBar("Map")
@@ -237,6 +265,7 @@ class MainWindow(QMainWindow):
         if self.view is not None:
             self.view.map_scene().selectionChanged.disconnect(self._selection_changed)
         self.inspector.set_service(None)
+        self.priorities.set_service(None)
         self.search_box.clear()
         self.legend = None
         if self.view is not None:
@@ -340,6 +369,7 @@ class MainWindow(QMainWindow):
         scene.zone_mode_changed.connect(self.map_actions.draw_zone.setChecked)
         view.zoom_changed.connect(lambda zoom: self.zoom_label.setText(f"Zoom {zoom:.0%}"))
         self.inspector.set_service(scene.service)
+        self.priorities.set_service(scene.service)
         self.inspector.edit_refused.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.legend = LegendOverlay(view)
         self.legend.set_scheme(scene.service.document.workshop.category_scheme)
@@ -349,7 +379,9 @@ class MainWindow(QMainWindow):
 
     def _selection_changed(self) -> None:
         if self.view is not None and self.sender() is self.view.map_scene():
-            self.inspector.show_cards(self.view.map_scene().selected_card_ids())
+            selected = self.view.map_scene().selected_card_ids()
+            self.inspector.show_cards(selected)
+            self.priorities.show_selection(selected)
 
     def _place_legend(self) -> None:
         if self.legend is not None:
