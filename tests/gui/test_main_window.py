@@ -193,3 +193,21 @@ def test_panels_follow_the_map_selection_and_select_on_it(window, workshop_path)
     assert window.inspector.card_ids == [t2]
     window.close_workshop()
     assert window.priorities_dock.widget() is window.priorities
+
+
+def test_team_menu_opens_roster_and_review_and_meetings_panel_follows_the_workshop(window, workshop_path):
+    from trouble_mapper.ui.review_mode import ReviewDialog
+    from trouble_mapper.ui.roster import RosterDialog
+
+    window.open_path(workshop_path)
+    assert window.meetings is not None and window.meetings_dock.widget() is window.meetings
+    window.roster_action.trigger()
+    dialogs = [w for w in window.findChildren(RosterDialog)]
+    assert dialogs and dialogs[0].isVisible()
+    dialogs[0].reject()
+    window.review_action.trigger()
+    reviews = window.findChildren(ReviewDialog)
+    assert reviews and reviews[0].isVisible()
+    reviews[0].reject()
+    window.close_workshop()
+    assert window.meetings is None and not window.roster_action.isEnabled()

@@ -36,6 +36,7 @@ from trouble_mapper.ui.background_dialogs import BackgroundDialogs
 from trouble_mapper.ui.inspector import CardInspector
 from trouble_mapper.ui.map_actions import MapActions
 from trouble_mapper.ui.map_context_menu import show_map_menu
+from trouble_mapper.ui.meetings import MeetingsPanel
 from trouble_mapper.ui.priorities_panel import PrioritiesPanel
 from trouble_mapper.ui.recent_files import RecentFiles
 
@@ -80,6 +81,9 @@ class MainWindow(QMainWindow):
         self.priorities_dock = self._dock("Priorities", "prioritiesDock", self.priorities,
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
         self.priorities.cards_selected.connect(self.select_on_map)
+        self.meetings: MeetingsPanel | None = None  # made per workshop: it holds its service
+        self.meetings_dock = self._dock("Meetings", "meetingsDock", QWidget(),
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
         self.priorities.edit_refused.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
@@ -139,7 +143,11 @@ class MainWindow(QMainWindow):
         view_menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&View")
         view_menu.addSeparator()
         view_menu.addActions([self.legend_action, self.inspector_dock.toggleViewAction(),
-                              self.priorities_dock.toggleViewAction()])
+                              self.priorities_dock.toggleViewAction(), self.meetings_dock.toggleViewAction()])
+        team_menu = self.menuBar().addMenu("&Team")
+        self.roster_action = team_menu.addAction("Team &Roster…", self.open_roster)
+        self.review_action = team_menu.addAction("&Review Open Actions…", self.open_review)
+        team_menu.addAction(self.meetings_dock.toggleViewAction())
         self._update_actions()
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea,
@@ -151,6 +159,21 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         dock.setVisible(visible)
         return dock
+
+    def open_roster(self) -> None:
+        from trouble_mapper.ui.roster import RosterDialog  # loaded when first needed, not at start-up
+
+        if self.service is not None:
+            RosterDialog(self.service, self).open()
+
+    def open_review(self) -> None:
+        """Step through the open actions with the room, notes going to the latest meeting."""
+        from trouble_mapper.ui.review_mode import ReviewDialog  # loaded when first needed
+
+        if self.service is None:
+            return
+        meetings = sorted(self.service.document.meetings.values(), key=lambda meeting: meeting.date)
+        ReviewDialog(self.service, meetings[-1].id if meetings else None, parent=self).open()
 
     def select_on_map(self, card_ids: list[str]) -> None:
         """Select cards chosen in a panel (table, ranking, matrix) on the map and bring them into view."""
@@ -189,6 +212,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(is_open)
         self.map_actions.bind(self.view, editable)
         self.search_box.setEnabled(is_open)
+        self.roster_action.setEnabled(is_open)
+        self.review_action.setEnabled(is_open)
 
     def _update_title(self) -> None:
         if self.service is None:
@@ -266,6 +291,10 @@ class MainWindow(QMainWindow):
             self.view.map_scene().selectionChanged.disconnect(self._selection_changed)
         self.inspector.set_service(None)
         self.priorities.set_service(None)
+        if self.meetings is not None:
+            self.meetings_dock.setWidget(QWidget())
+            self.meetings.deleteLater()
+            self.meetings = None
         self.search_box.clear()
         self.legend = None
         if self.view is not None:
@@ -370,6 +399,10 @@ class MainWindow(QMainWindow):
         view.zoom_changed.connect(lambda zoom: self.zoom_label.setText(f"Zoom {zoom:.0%}"))
         self.inspector.set_service(scene.service)
         self.priorities.set_service(scene.service)
+        self.meetings = MeetingsPanel(scene.service)
+        self.meetings.meeting_started.connect(
+            lambda _id: self.statusBar().showMessage("Meeting started", 4000))
+        self.meetings_dock.setWidget(self.meetings)
         self.inspector.edit_refused.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.legend = LegendOverlay(view)
         self.legend.set_scheme(scene.service.document.workshop.category_scheme)
