@@ -211,3 +211,15 @@ def test_team_menu_opens_roster_and_review_and_meetings_panel_follows_the_worksh
     reviews[0].reject()
     window.close_workshop()
     assert window.meetings is None and not window.roster_action.isEnabled()
+
+
+def test_register_rows_and_map_selection_follow_each_other(window, workshop_path):
+    seed_cards(workshop_path, 3)
+    window.open_path(workshop_path)
+    scene = window.view.map_scene()
+    t3 = next(c.id for c in window.service.document.cards.values() if c.number == 3)
+    scene.select_only([t3])
+    assert window.tables.selected_card_ids() == [t3]
+    t1 = next(c.id for c in window.service.document.cards.values() if c.number == 1)
+    window.tables.cards_selected.emit([t1])
+    assert scene.selected_card_ids() == [t1]

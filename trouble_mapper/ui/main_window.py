@@ -39,6 +39,7 @@ from trouble_mapper.ui.map_context_menu import show_map_menu
 from trouble_mapper.ui.meetings import MeetingsPanel
 from trouble_mapper.ui.priorities_panel import PrioritiesPanel
 from trouble_mapper.ui.recent_files import RecentFiles
+from trouble_mapper.ui.tables import TablesPanel
 
 if TYPE_CHECKING:
     from trouble_mapper.ui.welcome import WelcomePage
@@ -81,6 +82,11 @@ class MainWindow(QMainWindow):
         self.priorities_dock = self._dock("Priorities", "prioritiesDock", self.priorities,
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
         self.priorities.cards_selected.connect(self.select_on_map)
+        self.tables = TablesPanel()
+        self.tables_dock = self._dock("Register and Action Plan", "tablesDock", self.tables,
+                                      Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tables.cards_selected.connect(self.select_on_map)
+        self.tables.edit_refused.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.meetings: MeetingsPanel | None = None  # made per workshop: it holds its service
         self.meetings_dock = self._dock("Meetings", "meetingsDock", QWidget(),
                                         Qt.DockWidgetArea.RightDockWidgetArea)
@@ -143,7 +149,8 @@ class MainWindow(QMainWindow):
         view_menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&View")
         view_menu.addSeparator()
         view_menu.addActions([self.legend_action, self.inspector_dock.toggleViewAction(),
-                              self.priorities_dock.toggleViewAction(), self.meetings_dock.toggleViewAction()])
+                              self.tables_dock.toggleViewAction(), self.priorities_dock.toggleViewAction(),
+                              self.meetings_dock.toggleViewAction()])
         team_menu = self.menuBar().addMenu("&Team")
         self.roster_action = team_menu.addAction("Team &Roster…", self.open_roster)
         self.review_action = team_menu.addAction("&Review Open Actions…", self.open_review)
@@ -291,6 +298,7 @@ class MainWindow(QMainWindow):
             self.view.map_scene().selectionChanged.disconnect(self._selection_changed)
         self.inspector.set_service(None)
         self.priorities.set_service(None)
+        self.tables.set_service(None)
         if self.meetings is not None:
             self.meetings_dock.setWidget(QWidget())
             self.meetings.deleteLater()
@@ -399,6 +407,7 @@ class MainWindow(QMainWindow):
         view.zoom_changed.connect(lambda zoom: self.zoom_label.setText(f"Zoom {zoom:.0%}"))
         self.inspector.set_service(scene.service)
         self.priorities.set_service(scene.service)
+        self.tables.set_service(scene.service)
         self.meetings = MeetingsPanel(scene.service)
         self.meetings.meeting_started.connect(
             lambda _id: self.statusBar().showMessage("Meeting started", 4000))
@@ -415,6 +424,7 @@ class MainWindow(QMainWindow):
             selected = self.view.map_scene().selected_card_ids()
             self.inspector.show_cards(selected)
             self.priorities.show_selection(selected)
+            self.tables.show_cards(selected)
 
     def _place_legend(self) -> None:
         if self.legend is not None:
