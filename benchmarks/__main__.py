@@ -25,6 +25,8 @@ BENCHMARKS = {  # module name: title
     "open_large": "Open a large workshop",
     "canvas_frames": "Canvas frame times",
     "capture": "Fast capture",
+    "csv_import": "CSV import",
+    "table_refresh": "Table refresh",
 }
 SOAK_KILLS = 50
 SOAK_TIMEOUT = 150

@@ -7,7 +7,7 @@ import sys
 
 from trouble_mapper import APP_NAME, ORG_NAME, __version__
 
-DISPLAY_FREE_COMMANDS = ("info",)  # handled by trouble_mapper.cli
+DISPLAY_FREE_COMMANDS = ("info", "import", "export")  # handled by trouble_mapper.cli
 
 
 def parse_gui_args(argv: list[str]) -> argparse.Namespace:

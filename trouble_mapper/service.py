@@ -21,6 +21,7 @@ from trouble_mapper.domain.model import (
     Link,
     Meeting,
     Person,
+    Vote,
     Workshop,
     Zone,
     new_id,
@@ -169,14 +170,31 @@ class WorkshopService(QObject):
             self.push(label or f"Import {what}", [Change(None, card) for card in cards])
         return cards
 
-    def vote(self, card_id: str, delta: int) -> bool:
-        """Add (or take back) dots on a card; presses on the same card in a row are one undo step."""
+    def vote(self, card_id: str, delta: int, person_id: str | None = None) -> bool:
+        """Add (or take back) dots on a card; presses on the same card in a row are one undo step.
+
+        With ``person_id`` the dots are also counted against that person's dots per person.
+        """
         card = self._require(Card, card_id)
         votes = card.votes + delta
         if votes < 0:
             raise RuleError(f"{card.tag} has no dots left to take back.")
-        change = Change(card, dataclasses.replace(card, votes=votes))
-        return self.push(f"Vote on {card.tag}", [change], merge_key=("vote", card_id))
+        changes = [Change(card, dataclasses.replace(card, votes=votes))]
+        if person_id is not None:
+            changes.append(self._personal_vote(card, self._require(Person, person_id), delta))
+        return self.push(f"Vote on {card.tag}", changes, merge_key=("vote", card_id, person_id))
+
+    def _personal_vote(self, card: Card, person: Person, delta: int) -> Change:
+        doc = self.document
+        vote = doc.vote_of(card.id, person.id)
+        dots = (vote.dots if vote else 0) + delta
+        if dots < 0:
+            raise RuleError(f"{person.name} has no dot on {card.tag} to take back.")
+        allowed = doc.workshop.dots_per_person
+        if delta > 0 and doc.dots_used(person.id) + delta > allowed:
+            raise RuleError(f"{person.name} has used all {describe_count(allowed, 'dot', 'dots')}.")
+        after = Vote(vote.id if vote else new_id(), card.id, person.id, dots) if dots else None
+        return Change(vote, after)
 
     def _zone_under(self, card: Card, x: float, y: float) -> str | None:
         zone = rules.zone_at(self.document.zones.values(), x + card.width / 2, y + card.height / 2)
@@ -248,6 +266,7 @@ class WorkshopService(QObject):
         links = {link.id: link for link in self.document.links_of(ids)}
         links.update((lid, self._require(Link, lid)) for lid in link_ids)
         changes = [Change(link, None) for link in links.values()]
+        changes += [Change(vote, None) for vote in self.document.votes.values() if vote.card_id in ids]
         for action in self.document.actions.values():
             if ids & set(action.card_ids):
                 kept = tuple(cid for cid in action.card_ids if cid not in ids)
@@ -332,6 +351,8 @@ class WorkshopService(QObject):
                 changes.append(Change(action, dataclasses.replace(
                     action, owner_id=None if action.owner_id == person_id else action.owner_id,
                     supporter_ids=tuple(p for p in action.supporter_ids if p != person_id))))
+        changes += [Change(vote, None) for vote in self.document.votes.values()
+                    if vote.person_id == person_id]
         for meeting in self.document.meetings.values():
             if person_id in meeting.attendee_ids:
                 changes.append(Change(meeting, dataclasses.replace(

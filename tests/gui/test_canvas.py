@@ -661,3 +661,26 @@ def test_dots_keyed_onto_selected_cards(window, workshop_path):
         QTest.keyClick(view, Qt.Key.Key_Minus)
     assert reopened(workshop_path).cards[ids[1]].votes == 0
     assert "no dots left" in window.statusBar().currentMessage()
+
+
+def test_dots_by_name_count_against_each_persons_dots(window, workshop_path, monkeypatch):
+    ids = seed(workshop_path, ["Cap chute jams", "Labels wrinkled"])
+    service = WorkshopService(open_workshop(workshop_path))
+    priya = service.add_person("Priya Nair", "Maintenance").id
+    service.close()
+    window.open_path(workshop_path)
+    monkeypatch.setattr("trouble_mapper.ui.main_window.QInputDialog.getInt", lambda *a, **k: (2, True))
+    window.dots_action.trigger()
+    assert reopened(workshop_path).workshop.dots_per_person == 2
+    window.voter_box.setCurrentIndex(window.voter_box.findData(priya))
+    view = window.view
+    view.map_scene().select_only([ids[0]])
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Plus)
+    QTest.keyClick(view, Qt.Key.Key_Plus)
+    assert "Priya Nair has 0 dots left" in window.statusBar().currentMessage()
+    view.map_scene().select_only([ids[1]])
+    QTest.keyClick(view, Qt.Key.Key_Plus)
+    assert "used all 2 dots" in window.statusBar().currentMessage()
+    doc = reopened(workshop_path)
+    assert [doc.cards[i].votes for i in ids] == [2, 0] and doc.dots_used(priya) == 2

@@ -1,7 +1,8 @@
 """Upgrading an older workshop file: backup first, migrations in order, all or nothing.
 
-The files are real version-1 workshops made by create_workshop; the schema version and the
-migration table are patched to pretend a newer Trouble Mapper is opening them.
+The files are real workshops of the current format V made by create_workshop; the schema version and
+the migration table are patched to pretend a newer Trouble Mapper (V + 1, V + 2) is opening them. The
+last test upgrades a genuine format-1 file with the real migrations.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from trouble_mapper.storage import schema
 from trouble_mapper.storage.errors import WorkshopFileError
 from trouble_mapper.storage.workshop_file import backup_path_for, create_workshop, open_workshop
 
+V = schema.SCHEMA_VERSION
+
 
 @pytest.fixture
 def old_file(tmp_path) -> Path:
-    """A closed version-1 workshop holding a card, made before any patching."""
+    """A closed workshop of the current format holding a card, made before any patching."""
     path = tmp_path / "Line 4.troublemap"
     created = create_workshop(path, Workshop(title="Line 4"))
     try:
@@ -30,7 +33,7 @@ def old_file(tmp_path) -> Path:
                                  "Add trouble T1")
     finally:
         created.close()
-    assert user_version(path) == 1
+    assert user_version(path) == V
     return path
 
 
@@ -56,9 +59,9 @@ def pretend_newer(monkeypatch, version: int, migrations: dict) -> None:
 
 
 def test_migration_upgrades_the_file_after_a_byte_identical_backup(monkeypatch, old_file):
-    """The file ends at version 2 with the migration's column; the backup is the untouched original."""
+    """The file ends at format V + 1 with the migration's column; the backup is the untouched original."""
     original = old_file.read_bytes()
-    backup = backup_path_for(old_file, 1)
+    backup = backup_path_for(old_file, V)
     seen_at_migration = []
 
     def add_colour(db: sqlite_utils.Database) -> None:
@@ -66,7 +69,7 @@ def test_migration_upgrades_the_file_after_a_byte_identical_backup(monkeypatch, 
         db["cards"].add_column("colour", str)
         db.execute("UPDATE cards SET colour = 'yellow'")
 
-    pretend_newer(monkeypatch, 2, {1: add_colour})
+    pretend_newer(monkeypatch, V + 1, {V: add_colour})
     opened = open_workshop(old_file)
     try:
         assert opened.document.workshop.title == "Line 4"
@@ -76,19 +79,19 @@ def test_migration_upgrades_the_file_after_a_byte_identical_backup(monkeypatch, 
         opened.close()
 
     assert seen_at_migration == [True], "the backup must be complete before the migration runs"
-    assert user_version(old_file) == 2
+    assert user_version(old_file) == V + 1
     assert "colour" in columns(old_file, "cards")
-    assert backup.name == "Line 4 (backup before format 2).troublemap"
+    assert backup.name == f"Line 4 (backup before format {V + 1}).troublemap"
     assert backup.read_bytes() == original
-    assert user_version(backup) == 1
+    assert user_version(backup) == V
 
 
 def test_migrated_file_opens_again_without_migrating_twice(monkeypatch, old_file):
     """A file already upgraded is opened as it is: the migration does not run a second time."""
     runs = []
-    pretend_newer(monkeypatch, 2, {1: lambda db: runs.append(db["cards"].add_column("colour", str))})
+    pretend_newer(monkeypatch, V + 1, {V: lambda db: runs.append(db["cards"].add_column("colour", str))})
     open_workshop(old_file).close()
-    backup = backup_path_for(old_file, 1)
+    backup = backup_path_for(old_file, V)
     backup_time = backup.stat().st_mtime_ns
     reopened = open_workshop(old_file)
     try:
@@ -100,7 +103,7 @@ def test_migrated_file_opens_again_without_migrating_twice(monkeypatch, old_file
 
 
 def test_migrations_run_in_order_from_the_file_version(monkeypatch, old_file):
-    """Version 1 -> 3 runs migration 1 then 2 (2 builds on 1), and keeps one backup of the original."""
+    """V -> V + 2 runs migration V then V + 1 (which builds on it) and keeps one backup of the original."""
     original = old_file.read_bytes()
     order = []
 
@@ -112,13 +115,13 @@ def test_migrations_run_in_order_from_the_file_version(monkeypatch, old_file):
         order.append(2)
         db["photos"].add_column("caption", str)
 
-    pretend_newer(monkeypatch, 3, {2: second, 1: first})
+    pretend_newer(monkeypatch, V + 2, {V + 1: second, V: first})
     open_workshop(old_file).close()
     assert order == [1, 2]
-    assert user_version(old_file) == 3
+    assert user_version(old_file) == V + 2
     assert columns(old_file, "photos") == ["id", "card_id", "caption"]
-    assert backup_path_for(old_file, 1).read_bytes() == original
-    assert not backup_path_for(old_file, 2).exists()
+    assert backup_path_for(old_file, V).read_bytes() == original
+    assert not backup_path_for(old_file, V + 1).exists()
 
 
 def _raise_runtime_error(db):
@@ -139,19 +142,19 @@ FAILING_MIGRATIONS = [
 
 @pytest.mark.parametrize("migration", FAILING_MIGRATIONS)
 def test_failed_migration_leaves_the_original_usable(monkeypatch, old_file, migration):
-    """A migration that fails half-way is rolled back: still version 1, no new column, backup kept."""
+    """A migration that fails half-way is rolled back: still format V, no new column, backup kept."""
     original = old_file.read_bytes()
     before = open_workshop(old_file, read_only=True)
     before.close()
-    pretend_newer(monkeypatch, 2, {1: migration})
+    pretend_newer(monkeypatch, V + 1, {V: migration})
 
     with pytest.raises((WorkshopFileError, RuntimeError)):
         open_workshop(old_file)
 
-    assert user_version(old_file) == 1
+    assert user_version(old_file) == V
     assert "colour" not in columns(old_file, "cards")
     assert old_file.read_bytes() == original
-    assert backup_path_for(old_file, 1).read_bytes() == original
+    assert backup_path_for(old_file, V).read_bytes() == original
     monkeypatch.undo()  # back to this version: the file opens for editing (the lock was freed)
     again = open_workshop(old_file)
     try:
@@ -166,7 +169,7 @@ def test_failed_migration_leaves_the_original_usable(monkeypatch, old_file, migr
 ])
 def test_failed_migration_reports_a_clear_error(monkeypatch, old_file, migration):
     """The user gets a WorkshopFileError naming the file that says the upgrade failed, not 'damaged'."""
-    pretend_newer(monkeypatch, 2, {1: migration})
+    pretend_newer(monkeypatch, V + 1, {V: migration})
     with pytest.raises(WorkshopFileError) as raised:
         open_workshop(old_file)
     message = str(raised.value)
@@ -181,13 +184,34 @@ def test_failure_recording_the_new_version_rolls_the_step_back(monkeypatch, old_
     def failing_mark(db, version):
         raise sqlite3.OperationalError("disk I/O error")
 
-    pretend_newer(monkeypatch, 2, {1: lambda db: db["cards"].add_column("colour", str)})
+    pretend_newer(monkeypatch, V + 1, {V: lambda db: db["cards"].add_column("colour", str)})
     monkeypatch.setattr(schema, "mark", failing_mark)
     with pytest.raises(WorkshopFileError):
         open_workshop(old_file)
-    assert user_version(old_file) == 1
+    assert user_version(old_file) == V
     assert "colour" not in columns(old_file, "cards"), "half-migrated: new column, old version"
 
     monkeypatch.setattr(schema, "mark", real_mark)
     open_workshop(old_file).close()  # the retry
-    assert user_version(old_file) == 2
+    assert user_version(old_file) == V + 1
+
+
+def test_a_format_1_file_gets_dots_per_person_and_votes(tmp_path):
+    """The real migration 1 -> 2: a genuine format-1 file (no votes table, no dots setting) upgrades."""
+    path = tmp_path / "Old line.troublemap"
+    create_workshop(path, Workshop(title="Old line")).close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE votes")
+    conn.execute("ALTER TABLE workshop DROP COLUMN dots_per_person")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    opened = open_workshop(path)
+    try:
+        assert opened.document.workshop.dots_per_person == 5
+        assert opened.document.votes == {}
+    finally:
+        opened.close()
+    assert user_version(path) == 2
+    assert columns(path, "votes") == ["id", "card_id", "person_id", "dots"]
+    assert user_version(backup_path_for(path, 1)) == 1

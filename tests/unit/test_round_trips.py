@@ -123,6 +123,24 @@ def test_a_new_zone_takes_the_cards_already_inside_and_a_chosen_zone_survives_sm
     assert service.document.cards[ids.t3].zone_id is None
 
 
+def test_dots_per_person_are_enforced_and_go_with_their_card_or_person(service):
+    from trouble_mapper.domain.rules import RuleError
+
+    ids = populate(service)
+    service.update_workshop(dots_per_person=2)
+    service.vote(ids.t1, 1, ids.ann)
+    service.vote(ids.t2, 1, ids.ann)
+    with pytest.raises(RuleError, match="Ann has used all 2 dots"):
+        service.vote(ids.t3, 1, ids.ann)
+    assert service.document.cards[ids.t3].votes == 0
+    service.vote(ids.t1, 1, ids.bob)
+    service.delete_cards([ids.t1])
+    assert service.document.dots_used(ids.ann) == 1 and service.document.dots_used(ids.bob) == 0
+    service.remove_person(ids.ann)
+    assert service.document.votes == {}
+    assert service.document.cards[ids.t2].votes == 1  # the room's tally stays on the card
+
+
 def test_a_refused_link_refuses_the_whole_gesture(service):
     from trouble_mapper.domain.rules import RuleError
 
@@ -201,6 +219,9 @@ SCENARIOS = [
              or pytest.fail("not imported")),
     Scenario("vote", "Vote on T1", lambda s, i: (s.vote(i.t1, 1), s.vote(i.t1, 1), s.vote(i.t1, -1)),
              lambda d, i: (d.cards[i.t1].votes == 1) or pytest.fail("votes not counted")),
+    Scenario("vote_by_name", "Vote on T2", lambda s, i: (s.vote(i.t2, 1, i.ann), s.vote(i.t2, 1, i.ann)),
+             lambda d, i: (d.cards[i.t2].votes == 2 and d.dots_used(i.ann) == 2)
+             or pytest.fail("personal dots not counted")),
     Scenario("add_links", "Link 2 pairs",
              lambda s, i: s.add_links([(i.t3, i.t2), (i.t2, i.t1)]),
              lambda d, i: (len(d.links) == 4) or pytest.fail("not linked")),

@@ -70,6 +70,7 @@ class MapScene(QGraphicsScene):
         self.background_item: QGraphicsPixmapItem | None = None
         self.draft: CardDraft | None = None
         self.zone_mode = False
+        self.voter_id: str | None = None  # whose dots + and - count (None: the room's tally)
         self._chain = True  # Enter on a new card opens the next one (not when another gesture ends it)
         self.selection_order: list[str] = []  # selected card ids, first selected first
         self._overview = False
@@ -515,7 +516,8 @@ class MapScene(QGraphicsScene):
 
     def vote_selection(self, delta: int) -> None:
         """Add (or take back) one dot on each selected card, as the room's dots are counted."""
-        counted = [self.try_edit(self.service.vote, card_id, delta) for card_id in self.selected_card_ids()]
+        counted = [self.try_edit(self.service.vote, card_id, delta, self._voter())
+                   for card_id in self.selected_card_ids()]
         if all(result is not None for result in counted):  # else the refusal stays on the status bar
             self._tell_votes()
 
@@ -525,11 +527,18 @@ class MapScene(QGraphicsScene):
         if selected and self.try_edit(self.service.update_cards, selected, votes=votes) is not None:
             self._tell_votes()
 
+    def _voter(self) -> str | None:
+        return self.voter_id if self.voter_id in self.service.document.people else None
+
     def _tell_votes(self) -> None:
-        cards = [self.service.document.cards[cid] for cid in self.selected_card_ids()
-                 if cid in self.service.document.cards]
-        self.notice.emit(", ".join(f"{card.tag}: {describe_count(card.votes, 'dot', 'dots')}"
-                                   for card in cards))
+        doc = self.service.document
+        cards = [doc.cards[cid] for cid in self.selected_card_ids() if cid in doc.cards]
+        told = ", ".join(f"{card.tag}: {describe_count(card.votes, 'dot', 'dots')}" for card in cards)
+        voter = self._voter()
+        if voter is not None:
+            left = doc.workshop.dots_per_person - doc.dots_used(voter)
+            told += f" — {doc.people[voter].name} has {describe_count(left, 'dot', 'dots')} left"
+        self.notice.emit(told)
 
     def duplicate_selection(self) -> None:
         copies = self.try_edit(self.service.duplicate_cards, self.selected_card_ids())

@@ -16,6 +16,7 @@ from trouble_mapper.domain.model import (
     Link,
     Meeting,
     Person,
+    Vote,
     Workshop,
     Zone,
 )
@@ -33,13 +34,14 @@ class WorkshopDocument:
     links: dict[str, Link] = field(default_factory=dict)
     actions: dict[str, Action] = field(default_factory=dict)
     meetings: dict[str, Meeting] = field(default_factory=dict)
+    votes: dict[str, Vote] = field(default_factory=dict)
     background: Background | None = None
     tag_high_water: dict[CardKind, int] = field(default_factory=dict)
 
     def _collection(self, entity_type: type) -> dict[str, Entity] | None:
         return {
             Person: self.people, Zone: self.zones, Card: self.cards, Link: self.links,
-            Action: self.actions, Meeting: self.meetings,
+            Action: self.actions, Meeting: self.meetings, Vote: self.votes,
         }.get(entity_type)  # type: ignore[return-value]
 
     def get(self, entity_type: type, entity_id: str) -> Entity | None:
@@ -91,6 +93,13 @@ class WorkshopDocument:
     def action_counts(self) -> Counter[ActionStatus]:
         return Counter(action.status for action in self.actions.values())
 
+    def vote_of(self, card_id: str, person_id: str) -> Vote | None:
+        return next((v for v in self.votes.values() if v.card_id == card_id and v.person_id == person_id),
+                    None)
+
+    def dots_used(self, person_id: str) -> int:
+        return sum(v.dots for v in self.votes.values() if v.person_id == person_id)
+
     def overdue_actions(self, today: date) -> list[Action]:
         return [a for a in self.actions.values()
                 if a.due is not None and a.due < today and not a.status.is_closed]
@@ -100,4 +109,5 @@ class WorkshopDocument:
         return (self.workshop == other.workshop and self.people == other.people
                 and self.zones == other.zones and self.cards == other.cards
                 and self.links == other.links and self.actions == other.actions
-                and self.meetings == other.meetings and self.background == other.background)
+                and self.meetings == other.meetings and self.votes == other.votes
+                and self.background == other.background)

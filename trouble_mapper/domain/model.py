@@ -36,6 +36,7 @@ class Workshop:
     start_date: date | None = None
     end_date: date | None = None
     category_scheme: str = DEFAULT_SCHEME
+    dots_per_person: int = 5  # each person's dots when voting by name
 
     @property
     def goal_label(self) -> str:
@@ -138,6 +139,16 @@ class Meeting:
 
 
 @dataclass(frozen=True, slots=True)
+class Vote:
+    """The dots one person has put on one card (when the facilitator keys votes by name)."""
+
+    id: str
+    card_id: str
+    person_id: str
+    dots: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Background:
     """The picture of the area the map is drawn on, stored inside the workshop file."""
 
@@ -150,5 +161,5 @@ class Background:
     locked: bool = True
 
 
-Entity = Workshop | Person | Zone | Card | Link | Action | Meeting | Background
-ENTITY_TYPES: tuple[type, ...] = (Workshop, Person, Zone, Card, Link, Action, Meeting, Background)
+Entity = Workshop | Person | Zone | Card | Link | Action | Meeting | Vote | Background
+ENTITY_TYPES: tuple[type, ...] = (Workshop, Person, Zone, Card, Link, Action, Meeting, Vote, Background)

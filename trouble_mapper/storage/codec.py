@@ -19,13 +19,14 @@ from trouble_mapper.domain.model import (
     Meeting,
     Person,
     Scores,
+    Vote,
     Workshop,
     Zone,
 )
 
 TABLES: dict[type, str] = {
     Workshop: "workshop", Person: "people", Zone: "zones", Card: "cards", Link: "links",
-    Action: "actions", Meeting: "meetings", Background: "background",
+    Action: "actions", Meeting: "meetings", Vote: "votes", Background: "background",
 }
 ENTITY_OF_TABLE = {table: entity_type for entity_type, table in TABLES.items()}
 

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 APPLICATION_ID = 0x54524D50  # "TRMP" in the SQLite header: marks the file as ours
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 HISTORY_TABLE = "history"
 COUNTERS_TABLE = "tag_counters"
@@ -40,10 +40,22 @@ def mark(db: sqlite_utils.Database, version: int) -> None:
     db.execute(f"PRAGMA user_version = {int(version)}")
 
 
-def expected_tables() -> set[str]:
-    return {codec.table for codec in CODECS.values()} | {HISTORY_TABLE, COUNTERS_TABLE}
+TABLES_ADDED_IN: dict[int, set[str]] = {2: {"votes"}}  # format -> tables it brought
+
+
+def expected_tables(version: int | None = None) -> set[str]:
+    """The tables a file of format ``version`` (the current one by default) must have."""
+    version = SCHEMA_VERSION if version is None else version
+    later = {table for added, tables in TABLES_ADDED_IN.items() if added > version for table in tables}
+    return ({codec.table for codec in CODECS.values()} | {HISTORY_TABLE, COUNTERS_TABLE}) - later
 
 
 # MIGRATIONS[n] upgrades a version-n file to version n + 1. Each runs in one transaction,
 # after a backup copy of the file has been written next to it (see workshop_file.migrate).
-MIGRATIONS: dict[int, Migration] = {}
+def _votes_by_name(db: sqlite_utils.Database) -> None:
+    """Format 2: dots per person on the workshop, and the dots each person put on each card."""
+    db["workshop"].add_column("dots_per_person", int, not_null_default=5)
+    db["votes"].create({"id": str, "card_id": str, "person_id": str, "dots": int}, pk="id")
+
+
+MIGRATIONS: dict[int, Migration] = {1: _votes_by_name}

@@ -133,7 +133,7 @@ def _finish_interrupted_save(path: Path, read_only: bool) -> None:
         conn.close()
 
 
-def _check_contents(path: Path, conn: sqlite3.Connection) -> None:
+def _check_contents(path: Path, conn: sqlite3.Connection, version: int) -> None:
     """quick_check plus the tables we need. Raises DamagedFile."""
     try:
         result = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
@@ -142,7 +142,7 @@ def _check_contents(path: Path, conn: sqlite3.Connection) -> None:
         raise DamagedFile(path, f"is damaged and cannot be opened ({error}).") from None
     if result != ["ok"]:
         raise DamagedFile(path, "is damaged and cannot be opened (the database check found errors).")
-    missing = schema.expected_tables() - tables
+    missing = schema.expected_tables(version) - tables
     if missing:
         raise DamagedFile(path, f"is damaged: it lacks parts of a workshop ({', '.join(sorted(missing))}).")
 
@@ -183,7 +183,7 @@ def open_workshop(path: Path | str, *, read_only: bool = False) -> WorkshopFile:
         # Check with a read-only connection first so a damaged file is never written to.
         conn = _connect(path, read_only=True)
         try:
-            _check_contents(path, conn)
+            _check_contents(path, conn, header.user_version)
         finally:
             conn.close()
         if header.user_version < schema.SCHEMA_VERSION:

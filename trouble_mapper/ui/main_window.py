@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QInputDialog,
@@ -98,6 +99,10 @@ class MainWindow(QMainWindow):
         self.search_box.setMaximumWidth(420)
         self.search_box.textChanged.connect(self._search)
         self.search_result = QLabel()
+        self.voter_box = QComboBox()
+        self.voter_box.setObjectName("voterBox")
+        self.voter_box.setToolTip("Whose dots + and - count: the room's tally, or one person's dots")
+        self.voter_box.currentIndexChanged.connect(self._voter_changed)
         self.zoom_label = QLabel()
         self.statusBar().addPermanentWidget(self.zoom_label)
         self.legend_action = QAction("Show Legend", self, checkable=True, checked=True)
@@ -153,6 +158,7 @@ class MainWindow(QMainWindow):
                               self.meetings_dock.toggleViewAction()])
         team_menu = self.menuBar().addMenu("&Team")
         self.roster_action = team_menu.addAction("Team &Roster…", self.open_roster)
+        self.dots_action = team_menu.addAction("&Dots per Person…", self.ask_dots_per_person)
         self.review_action = team_menu.addAction("&Review Open Actions…", self.open_review)
         team_menu.addAction(self.meetings_dock.toggleViewAction())
         self._update_actions()
@@ -166,6 +172,34 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         dock.setVisible(visible)
         return dock
+
+    def _fill_voters(self, _changes: object = None) -> None:
+        """The room, then each person on the roster, keeping the current choice."""
+        current = self.voter_box.currentData()
+        self.voter_box.blockSignals(True)
+        self.voter_box.clear()
+        self.voter_box.addItem("the room's tally", None)
+        if self.service is not None:
+            for person in sorted(self.service.document.people.values(), key=lambda p: p.name.casefold()):
+                self.voter_box.addItem(person.name, person.id)
+        self.voter_box.setCurrentIndex(max(0, self.voter_box.findData(current)))
+        self.voter_box.blockSignals(False)
+        self._voter_changed()
+
+    def _voter_changed(self, _index: int = 0) -> None:
+        if self.view is not None:
+            self.view.map_scene().voter_id = self.voter_box.currentData()
+
+    def ask_dots_per_person(self) -> None:
+        if self.service is None:
+            return
+        dots, ok = QInputDialog.getInt(self, "Dots per person", "Dots each person may place:",
+                                       self.service.document.workshop.dots_per_person, 1, 100)
+        if ok:
+            try:
+                self.service.update_workshop(dots_per_person=dots)
+            except RuleError as error:
+                self.show_error("Not changed", str(error))
 
     def open_roster(self) -> None:
         from trouble_mapper.ui.roster import RosterDialog  # loaded when first needed, not at start-up
@@ -183,8 +217,11 @@ class MainWindow(QMainWindow):
         ReviewDialog(self.service, meetings[-1].id if meetings else None, parent=self).open()
 
     def select_on_map(self, card_ids: list[str]) -> None:
-        """Select cards chosen in a panel (table, ranking, matrix) on the map and bring them into view."""
-        if self.view is None:
+        """Select cards chosen in a panel (table, ranking, matrix) on the map and bring them into view.
+
+        A panel whose own selection empties (its rows re-sorted after an edit) leaves the map alone.
+        """
+        if self.view is None or not card_ids:
             return
         scene = self.view.map_scene()
         scene.select_only(card_ids)
@@ -202,6 +239,9 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addWidget(self.search_box)
         toolbar.addWidget(self.search_result)
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(" Dots: "))
+        toolbar.addWidget(self.voter_box)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -220,6 +260,8 @@ class MainWindow(QMainWindow):
         self.map_actions.bind(self.view, editable)
         self.search_box.setEnabled(is_open)
         self.roster_action.setEnabled(is_open)
+        self.dots_action.setEnabled(editable)
+        self.voter_box.setEnabled(editable)
         self.review_action.setEnabled(is_open)
 
     def _update_title(self) -> None:
@@ -299,6 +341,9 @@ class MainWindow(QMainWindow):
         self.inspector.set_service(None)
         self.priorities.set_service(None)
         self.tables.set_service(None)
+        self.voter_box.blockSignals(True)
+        self.voter_box.clear()
+        self.voter_box.blockSignals(False)
         if self.meetings is not None:
             self.meetings_dock.setWidget(QWidget())
             self.meetings.deleteLater()
@@ -408,6 +453,8 @@ class MainWindow(QMainWindow):
         self.inspector.set_service(scene.service)
         self.priorities.set_service(scene.service)
         self.tables.set_service(scene.service)
+        scene.service.changed.connect(self._fill_voters)
+        self._fill_voters()
         self.meetings = MeetingsPanel(scene.service)
         self.meetings.meeting_started.connect(
             lambda _id: self.statusBar().showMessage("Meeting started", 4000))
