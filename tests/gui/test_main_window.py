@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 
 from trouble_mapper.domain.vocabulary import CardKind
 from trouble_mapper.service import WorkshopService
@@ -223,3 +224,40 @@ def test_register_rows_and_map_selection_follow_each_other(window, workshop_path
     t1 = next(c.id for c in window.service.document.cards.values() if c.number == 1)
     window.tables.cards_selected.emit([t1])
     assert scene.selected_card_ids() == [t1]
+
+
+def test_csv_import_preview_then_one_undo_step_and_exports(window, workshop_path, tmp_path):
+    """File > Import Troubles from CSV previews every row, adds the good ones in one step; exports write
+    spreadsheets that open with formulas shown as text."""
+    csv_path = tmp_path / "prepared.csv"
+    csv_path.write_text("Trouble;Category;Impact\nBottles fall;Minor stops;4\n;Breakdowns;2\n"
+                        "=HYPERLINK(\"x\");Minor stops;9\nCaps loose;;5\n", encoding="utf-8")
+    window.open_path(workshop_path)
+    previews = []
+
+    def confirm(preview):
+        previews.append(preview.findChild(QLabel, "importSummary").text())
+        return preview.import_button.isEnabled()
+
+    assert window.csv.import_file(csv_path, confirm)
+    assert previews and "2 troubles ready" in previews[0] and "row 3" in previews[0]
+    texts = sorted(c.text for c in reopened_document(workshop_path).cards.values())
+    assert texts == ["Bottles fall", "Caps loose"]
+    window.undo_action.trigger()
+    assert reopened_document(workshop_path).cards == {}
+    window.redo_action.trigger()
+    window.service.add_card(CardKind.TROUBLE, 10, 10, "=1+1 looks like a formula")
+    out = tmp_path / "register.csv"
+    assert window.csv.export("register", out)
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"'=1+1 looks like a formula" in data
+    assert window.csv.export("plan", tmp_path / "plan.csv")
+    assert not window.errors
+
+
+def reopened_document(path):
+    opened = open_workshop(path, read_only=True)
+    try:
+        return opened.document
+    finally:
+        opened.close()

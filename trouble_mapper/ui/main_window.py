@@ -34,6 +34,7 @@ from trouble_mapper.storage.errors import WorkshopFileError
 from trouble_mapper.storage.workshop_file import create_workshop, open_workshop
 from trouble_mapper.ui import places
 from trouble_mapper.ui.background_dialogs import BackgroundDialogs
+from trouble_mapper.ui.csv_dialogs import CsvDialogs
 from trouble_mapper.ui.inspector import CardInspector
 from trouble_mapper.ui.map_actions import MapActions
 from trouble_mapper.ui.map_context_menu import show_map_menu
@@ -74,6 +75,8 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.workspace)
         self.setCentralWidget(self.pages)
         self.backgrounds = BackgroundDialogs(self, lambda: self.service, lambda *args: self.show_error(*args))
+        self.csv = CsvDialogs(self, lambda: self.service, lambda *args: self.show_error(*args),
+                              lambda text: self.statusBar().showMessage(text, 6000))
         self.map_actions = MapActions(self, self.backgrounds.choose_file, self.backgrounds.paste,
                                       self.backgrounds.fill_menu)
         self.inspector = CardInspector()
@@ -136,6 +139,13 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", self.close, keys.Quit)
         file_menu.insertActions(self.recent_menu.menuAction(), [self.new_action, self.open_action])
         file_menu.addActions([self.example_action])
+        file_menu.addSeparator()
+        self.import_csv_action = self._action("&Import Troubles from CSV…", self.csv.choose_and_import)
+        self.export_register_action = self._action("Export &Register as CSV…",
+                                                   lambda: self.csv.choose_and_export("register"))
+        self.export_plan_action = self._action("Export Action &Plan as CSV…",
+                                               lambda: self.csv.choose_and_export("plan"))
+        file_menu.addActions([self.import_csv_action, self.export_register_action, self.export_plan_action])
         file_menu.addSeparator()
         file_menu.addActions([self.save_as_action, self.save_copy_action])
         file_menu.addSeparator()
@@ -260,6 +270,9 @@ class MainWindow(QMainWindow):
         self.map_actions.bind(self.view, editable)
         self.search_box.setEnabled(is_open)
         self.roster_action.setEnabled(is_open)
+        self.import_csv_action.setEnabled(editable)
+        self.export_register_action.setEnabled(is_open)
+        self.export_plan_action.setEnabled(is_open)
         self.dots_action.setEnabled(editable)
         self.voter_box.setEnabled(editable)
         self.review_action.setEnabled(is_open)
