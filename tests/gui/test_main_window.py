@@ -261,3 +261,13 @@ def reopened_document(path):
         return opened.document
     finally:
         opened.close()
+
+
+def test_new_action_for_cards_selected_on_the_map(window, workshop_path):
+    seed_cards(workshop_path, 2)
+    window.open_path(workshop_path)
+    t2 = next(c.id for c in window.service.document.cards.values() if c.number == 2)
+    window.view.map_scene().select_only([t2])
+    window.new_action_for_selection()
+    (action,) = reopened_document(workshop_path).actions.values()
+    assert action.card_ids == (t2,) and window.tables_dock.isVisible()

@@ -334,3 +334,24 @@ def test_read_only_workshop_cannot_be_edited(qtbot, filled, workshop_path):
     finally:
         tables.set_service(None)
         read_only.close()
+
+
+def test_supporting_people_typed_by_name(qtbot, panel, workshop_path):
+    """Supporters are typed as roster names; an unknown name is refused and the file kept."""
+    panel.service.add_person("Bo Lind")
+    panel.tabs.setCurrentIndex(1)
+    editor = open_editor(panel.action_view, plan_index(panel, "Train operators", plan.SUPPORTERS), QLineEdit)
+    editor.setText("ana, Bo Lind")
+    commit(qtbot, editor)
+    saved = next(a for a in reopened(workshop_path).actions.values() if a.what == "Train operators")
+    names = {p.id: p.name for p in panel.service.document.people.values()}
+    assert [names[pid] for pid in saved.supporter_ids] == ["Ana", "Bo Lind"]
+    assert plan_index(panel, "Train operators", plan.SUPPORTERS).data() == "Ana, Bo Lind"
+    refused = []
+    panel.edit_refused.connect(refused.append)
+    editor = open_editor(panel.action_view, plan_index(panel, "Train operators", plan.SUPPORTERS), QLineEdit)
+    editor.setText("Nobody Known")
+    commit(qtbot, editor)
+    assert refused and "Nobody Known is not on the team roster" in refused[-1]
+    again = next(a for a in reopened(workshop_path).actions.values() if a.what == "Train operators")
+    assert again.supporter_ids == saved.supporter_ids

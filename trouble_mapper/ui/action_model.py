@@ -37,13 +37,13 @@ from trouble_mapper.ui.register_model import (
     tags_of,
 )
 
-TAGS, WHAT, OWNER, DUE, STATUS, CHECK_COLUMN, STANDARD = range(7)
+TAGS, WHAT, OWNER, DUE, STATUS, CHECK_COLUMN, STANDARD, SUPPORTERS = range(8)
 ACTION_FIELD_COLUMNS: dict[str, int] = {
     "card_ids": TAGS, "what": WHAT, "owner_id": OWNER, "due": DUE, "status": STATUS, "check": CHECK_COLUMN,
-    "needs_standard": STANDARD,
+    "needs_standard": STANDARD, "supporter_ids": SUPPORTERS,
 }
-ALL_PLAN_COLUMNS = set(range(STANDARD + 1))
-EDITABLE_COLUMNS = frozenset({WHAT, OWNER, DUE, STATUS, CHECK_COLUMN})
+ALL_PLAN_COLUMNS = set(range(SUPPORTERS + 1))
+EDITABLE_COLUMNS = frozenset({WHAT, OWNER, DUE, STATUS, CHECK_COLUMN, SUPPORTERS})
 STATUS_ORDER = {status: index for index, status in enumerate(ActionStatus)}
 NO_DUE_SORT = date.max.toordinal() + 1  # undated actions sort after every date
 
@@ -76,7 +76,7 @@ def as_status(value: Any) -> ActionStatus:
 class ActionModel(WorkshopTableModel):
     """The action plan: linked tags, what, owner, due date, status, check, and whether it needs a standard."""
 
-    HEADERS = ("Tags", "What", "Owner", "Due", "Status", "Check", "Needs standard")
+    HEADERS = ("Tags", "What", "Owner", "Due", "Status", "Check", "Needs standard", "Supporting")
     TOOLTIPS = ("Cards this action answers", "What will be done", "Who owns it", "Due date",
                 "Where it stands", "How success will be checked",
                 "Does a working fix need a standard (lesson, procedure, training)?")
@@ -239,6 +239,9 @@ class ActionModel(WorkshopTableModel):
             return action.status.label
         if column == CHECK_COLUMN:
             return action.check
+        if column == SUPPORTERS and self._service is not None:
+            people = self._service.document.people
+            return ", ".join(people[pid].name for pid in action.supporter_ids if pid in people)
         return ""
 
     def _edit_value(self, action: Action, column: int) -> Any:
@@ -291,6 +294,8 @@ class ActionModel(WorkshopTableModel):
             return self._update(action, **{"what" if column == WHAT else "check": str(value or "")})
         if column == OWNER:
             return self._set_owner(action, value)
+        if column == SUPPORTERS:
+            return self._set_supporters(action, value)
         if column == DUE:
             return self._set_due(action, value)
         if column == STATUS:
@@ -313,6 +318,19 @@ class ActionModel(WorkshopTableModel):
             self.edit_refused.emit(f"{text} is not on the team roster: add them to the team first.")
             return False
         return self._update(action, owner_id=owner)
+
+    def _set_supporters(self, action: Action, value: Any) -> bool:
+        """Supporting people typed as names, separated by commas ("Ann, Bob"); each must be on the roster."""
+        people = self._service.document.people if self._service else {}
+        by_name = {person.name.casefold(): person.id for person in people.values()}
+        names = [name.strip() for name in str(value or "").split(",") if name.strip()]
+        unknown = [name for name in names if name.casefold() not in by_name]
+        if unknown:
+            self.edit_refused.emit(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not on the "
+                                   "team roster: add them to the team first.")
+            return False
+        ids = tuple(dict.fromkeys(by_name[name.casefold()] for name in names))
+        return self._update(action, supporter_ids=ids)
 
     def _set_due(self, action: Action, value: Any) -> bool:
         try:

@@ -211,6 +211,15 @@ class MainWindow(QMainWindow):
             except RuleError as error:
                 self.show_error("Not changed", str(error))
 
+    def new_action_for_selection(self) -> None:
+        """An action for the cards selected on the map, typed straight into the action plan."""
+        if self.view is None:
+            return
+        self.tables_dock.show()
+        self.tables.show_cards(self.view.map_scene().selected_card_ids())
+        self.tables.tabs.setCurrentIndex(1)
+        self.tables.new_action()
+
     def open_roster(self) -> None:
         from trouble_mapper.ui.roster import RosterDialog  # loaded when first needed, not at start-up
 
@@ -460,7 +469,8 @@ class MainWindow(QMainWindow):
         scene.selectionChanged.connect(self._selection_changed)
         view.picture_dropped.connect(self.backgrounds.drop)
         view.context_menu_requested.connect(
-            lambda at, where, item: show_map_menu(self, scene, at, where, item, view.start_capture))
+            lambda at, where, item: show_map_menu(self, scene, at, where, item, view.start_capture,
+                                                  self.new_action_for_selection))
         scene.zone_mode_changed.connect(self.map_actions.draw_zone.setChecked)
         view.zoom_changed.connect(lambda zoom: self.zoom_label.setText(f"Zoom {zoom:.0%}"))
         self.inspector.set_service(scene.service)

@@ -13,13 +13,15 @@ from trouble_mapper.domain.vocabulary import CATEGORY_SCHEMES, FIX_ROUTES, CardK
 
 
 def show_map_menu(parent: QWidget, scene: MapScene, at: QPoint, where: QPointF, item: object,
-                  new_card: Callable[[CardKind, QPointF], None]) -> None:
+                  new_card: Callable[[CardKind, QPointF], None], new_action: Callable[[], None]) -> None:
     """Pop up the menu for ``item`` (a card, a zone or None for the empty map) at ``at`` (global);
     ``where`` is the scene position clicked, where "New ... Here" pins the card."""
     if scene.service.read_only:
         return
     menu = QMenu(parent)
     if isinstance(item, CardItem):
+        menu.addAction("New Action for the Selected Cards…", new_action)
+        menu.addSeparator()
         _card_entries(menu, scene)
     elif isinstance(item, ZoneItem):
         _zone_entries(menu, parent, scene, item)
