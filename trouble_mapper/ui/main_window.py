@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.tables = TablesPanel()
         self.tables_dock = self._dock("Register and Action Plan", "tablesDock", self.tables,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.tables_dock, self.priorities_dock)  # the bottom panels share one place
         self.tables.cards_selected.connect(self.select_on_map)
         self.tables.edit_refused.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.meetings: MeetingsPanel | None = None  # made per workshop: it holds its service
