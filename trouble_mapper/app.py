@@ -1,4 +1,4 @@
-"""Entry point: ``trouble-mapper [FILE]``, ``trouble-mapper --example``, ``trouble-mapper info FILE``."""
+"""Entry point: ``trouble-mapper [FILE]``, ``--example``, and the display-free info, import, export."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ DISPLAY_FREE_COMMANDS = ("info", "import", "export")  # handled by trouble_mappe
 def parse_gui_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="trouble-mapper", description="Run a trouble-map workshop.",
-        epilog="Other commands: 'trouble-mapper info FILE' prints a summary without opening a window.")
+        epilog="Commands that need no window: 'trouble-mapper info FILE' (a summary), "
+               "'trouble-mapper import FILE --csv TROUBLES.csv', "
+               "'trouble-mapper export FILE --csv-register OUT'.")
     parser.add_argument("file", nargs="?", help="a .troublemap workshop to open")
     parser.add_argument("--example", action="store_true",
                         help="open a copy of the bundled example workshop (the bundled file is not changed)")
