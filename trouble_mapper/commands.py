@@ -47,7 +47,15 @@ class EditCommand(QUndoCommand):
         """Fold a repeat of the same gesture on the same items (keyboard nudges) into this step."""
         if not isinstance(other, EditCommand) or other.merge_key != self.merge_key:
             return False
-        befores = {(type(c.entity), c.entity.id): c.before for c in self.changes}
-        self.changes = tuple(Change(befores.get((type(c.entity), c.entity.id), c.before), c.after)
-                             for c in other.changes)
+        merged: dict[tuple, list] = {}  # entity -> [its first before, its last after]
+        for change in (*self.changes, *other.changes):
+            key = (type(change.entity), change.entity.id)
+            if key in merged:
+                merged[key][1] = change.after
+            else:
+                merged[key] = [change.before, change.after]
+        self.changes = tuple(Change(before, after) for before, after in merged.values()
+                             if before != after)  # a vote given and taken back leaves nothing
+        if not self.changes:
+            self.setObsolete(True)  # the gestures cancelled out: no undo step at all
         return True

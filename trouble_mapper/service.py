@@ -170,31 +170,45 @@ class WorkshopService(QObject):
             self.push(label or f"Import {what}", [Change(None, card) for card in cards])
         return cards
 
-    def vote(self, card_id: str, delta: int, person_id: str | None = None) -> bool:
-        """Add (or take back) dots on a card; presses on the same card in a row are one undo step.
+    def vote(self, card_ids: str | Sequence[str], delta: int, person_id: str | None = None) -> bool:
+        """Add (or take back) a dot on each card, as one step; presses in a row on the same cards merge.
 
-        With ``person_id`` the dots are also counted against that person's dots per person.
+        With ``person_id`` the dots are also counted against that person's dots per person. Everything
+        is checked first: a refusal (no dot to take back, dots used up) changes nothing.
         """
-        card = self._require(Card, card_id)
-        votes = card.votes + delta
-        if votes < 0:
-            raise RuleError(f"{card.tag} has no dots left to take back.")
-        changes = [Change(card, dataclasses.replace(card, votes=votes))]
-        if person_id is not None:
-            changes.append(self._personal_vote(card, self._require(Person, person_id), delta))
-        return self.push(f"Vote on {card.tag}", changes, merge_key=("vote", card_id, person_id))
+        ids = [card_ids] if isinstance(card_ids, str) else list(card_ids)
+        cards = [self._require(Card, cid) for cid in ids]
+        person = self._require(Person, person_id) if person_id is not None else None
+        if person is not None and delta > 0:
+            allowed = self.document.workshop.dots_per_person
+            if self.document.dots_used(person.id) + delta * len(cards) > allowed:
+                raise RuleError(f"{person.name} has used all {describe_count(allowed, 'dot', 'dots')}.")
+        changes = []
+        for card in cards:
+            after = dataclasses.replace(card, votes=card.votes + delta)
+            if after.votes < 0:
+                raise RuleError(f"{card.tag} has no dots left to take back.")
+            if person is not None:
+                changes.append(self._personal_vote(card, person, delta))
+            else:
+                self._check_named_dots(after)
+            changes.append(Change(card, after))
+        return self.push(f"Vote on {self._tags(cards)}", changes,
+                         merge_key=("vote", tuple(ids), person_id))
 
     def _personal_vote(self, card: Card, person: Person, delta: int) -> Change:
-        doc = self.document
-        vote = doc.vote_of(card.id, person.id)
+        vote = self.document.vote_of(card.id, person.id)
         dots = (vote.dots if vote else 0) + delta
         if dots < 0:
             raise RuleError(f"{person.name} has no dot on {card.tag} to take back.")
-        allowed = doc.workshop.dots_per_person
-        if delta > 0 and doc.dots_used(person.id) + delta > allowed:
-            raise RuleError(f"{person.name} has used all {describe_count(allowed, 'dot', 'dots')}.")
-        after = Vote(vote.id if vote else new_id(), card.id, person.id, dots) if dots else None
-        return Change(vote, after)
+        return Change(vote, Vote(vote.id if vote else new_id(), card.id, person.id, dots) if dots else None)
+
+    def _check_named_dots(self, card: Card) -> None:
+        """A card never shows fewer dots than people have put on it by name."""
+        named = sum(v.dots for v in self.document.votes.values() if v.card_id == card.id)
+        if card.votes < named:
+            raise RuleError(f"{card.tag} holds {describe_count(named, 'dot', 'dots')} given by name: take "
+                            "them back by name first (choose the person under Dots).")
 
     def _zone_under(self, card: Card, x: float, y: float) -> str | None:
         zone = rules.zone_at(self.document.zones.values(), x + card.width / 2, y + card.height / 2)
@@ -203,6 +217,7 @@ class WorkshopService(QObject):
     def update_card(self, card_id: str, **fields: Any) -> bool:
         change = self._updated(Card, card_id, fields)
         rules.check_scores(change.after.scores)  # type: ignore[union-attr]
+        self._check_named_dots(change.after)  # type: ignore[arg-type]
         if "kind" in fields and fields["kind"] is not change.before.kind:  # type: ignore[union-attr]
             kind = fields["kind"]
             number = rules.next_tag_number(self.document.tag_high_water.get(kind, 0))
@@ -218,6 +233,7 @@ class WorkshopService(QObject):
         high_water = dict(self.document.tag_high_water)
         for card in cards:
             after = dataclasses.replace(card, **fields)
+            self._check_named_dots(after)
             if after.kind is not card.kind:  # a card changing kind takes the next number of its new kind
                 high_water[after.kind] = rules.next_tag_number(high_water.get(after.kind, 0))
                 after = dataclasses.replace(after, number=high_water[after.kind])
@@ -316,13 +332,15 @@ class WorkshopService(QObject):
                          [change, *self._rezoned(zones)])
 
     def _rezoned(self, zones: dict[str, Zone]) -> list[Change]:
-        """Changes giving each card the zone under its centre among ``zones``, where that differs."""
+        """Cards whose zone under their centre is not the same with ``zones`` as with today's zones take
+        the new one; other cards (a zone chosen by hand among them) keep theirs. A rename moves nothing."""
         changes = []
         for card in self.document.cards.values():
-            under = rules.zone_at(zones.values(), card.x + card.width / 2, card.y + card.height / 2)
-            zone_id = under.id if under else None
-            if zone_id != card.zone_id:
-                changes.append(Change(card, dataclasses.replace(card, zone_id=zone_id)))
+            x, y = card.x + card.width / 2, card.y + card.height / 2
+            before = rules.zone_at(self.document.zones.values(), x, y)
+            after = rules.zone_at(zones.values(), x, y)
+            if (before.id if before else None) != (after.id if after else None):
+                changes.append(Change(card, dataclasses.replace(card, zone_id=after.id if after else None)))
         return changes
 
     def delete_zone(self, zone_id: str) -> bool:

@@ -684,3 +684,36 @@ def test_dots_by_name_count_against_each_persons_dots(window, workshop_path, mon
     assert "used all 2 dots" in window.statusBar().currentMessage()
     doc = reopened(workshop_path)
     assert [doc.cards[i].votes for i in ids] == [2, 0] and doc.dots_used(priya) == 2
+
+
+def test_votes_by_name_cancel_out_and_never_exceed_the_card_total(window, workshop_path):
+    """+ then - by name leaves no step; the room cannot drop a card below the dots given by name; a press
+    on three cards is one step, refused whole when the person lacks dots for all of them."""
+    ids = seed(workshop_path, ["one", "two", "three"])
+    service = WorkshopService(open_workshop(workshop_path))
+    alice = service.add_person("Alice").id
+    service.close()
+    window.open_path(workshop_path)
+    window.voter_box.setCurrentIndex(window.voter_box.findData(alice))
+    view = window.view
+    scene = view.map_scene()
+    scene.select_only([ids[0]])
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Plus)
+    QTest.keyClick(view, Qt.Key.Key_Minus)
+    assert window.service.undo_stack.count() == 0 or not window.service.undo_stack.canUndo()
+    assert reopened(workshop_path).votes == {}
+    QTest.keyClick(view, Qt.Key.Key_Plus)
+    QTest.keyClick(view, Qt.Key.Key_Plus)
+    window.voter_box.setCurrentIndex(0)  # the room
+    QTest.keyClick(view, Qt.Key.Key_0)
+    assert "given by name" in window.statusBar().currentMessage()
+    assert reopened(workshop_path).cards[ids[0]].votes == 2
+    window.voter_box.setCurrentIndex(window.voter_box.findData(alice))
+    scene.select_only(ids)
+    steps = window.service.undo_stack.count()
+    QTest.keyClick(view, Qt.Key.Key_Plus)  # 3 cards, Alice has 5 - 2 = 3 dots left: one step
+    assert window.service.undo_stack.count() == steps + 1
+    QTest.keyClick(view, Qt.Key.Key_Plus)  # no dots left for three more: nothing at all changes
+    doc = reopened(workshop_path)
+    assert [doc.cards[i].votes for i in ids] == [3, 1, 1] and doc.dots_used(alice) == 5

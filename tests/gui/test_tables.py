@@ -355,3 +355,22 @@ def test_supporting_people_typed_by_name(qtbot, panel, workshop_path):
     assert refused and "Nobody Known is not on the team roster" in refused[-1]
     again = next(a for a in reopened(workshop_path).actions.values() if a.what == "Train operators")
     assert again.supporter_ids == saved.supporter_ids
+
+
+def test_supporter_names_with_commas_and_ambiguous_names(qtbot, panel, workshop_path):
+    panel.service.add_person("Lee, Ann")
+    panel.service.add_person("Sam")
+    panel.service.add_person("Sam")
+    panel.tabs.setCurrentIndex(1)
+    refused = []
+    panel.edit_refused.connect(refused.append)
+    editor = open_editor(panel.action_view, plan_index(panel, "Train operators", plan.SUPPORTERS), QLineEdit)
+    editor.setText("Lee, Ann, Ana")
+    commit(qtbot, editor)
+    saved = next(a for a in reopened(workshop_path).actions.values() if a.what == "Train operators")
+    names = {p.id: p.name for p in panel.service.document.people.values()}
+    assert [names[pid] for pid in saved.supporter_ids] == ["Lee, Ann", "Ana"]
+    editor = open_editor(panel.action_view, plan_index(panel, "Train operators", plan.SUPPORTERS), QLineEdit)
+    editor.setText("Sam")
+    commit(qtbot, editor)
+    assert refused and "More than one person" in refused[-1]

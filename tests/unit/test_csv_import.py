@@ -322,3 +322,10 @@ def test_interchange_imports_neither_qt_nor_sql_nor_reportlab_nor_storage():
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             for name in names:
                 assert not name.startswith(forbidden), f"{path.name} imports {name}"
+
+
+@pytest.mark.parametrize("data", [";;;\n;;;\n", ",,,\r\n", '""\n""\n', "\t\t\n"])
+def test_a_file_of_only_empty_cells_has_nothing_to_import(data):
+    """A blank spreadsheet saved as CSV: nothing to import, said plainly; no crash."""
+    plan = plan_import(WorkshopDocument(), data)
+    assert plan.specs == [] and "empty" in plan.summary()

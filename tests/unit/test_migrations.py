@@ -196,9 +196,8 @@ def test_failure_recording_the_new_version_rolls_the_step_back(monkeypatch, old_
     assert user_version(old_file) == V + 1
 
 
-def test_a_format_1_file_gets_dots_per_person_and_votes(tmp_path):
-    """The real migration 1 -> 2: a genuine format-1 file (no votes table, no dots setting) upgrades."""
-    path = tmp_path / "Old line.troublemap"
+def format_1_file(path: Path) -> Path:
+    """A genuine format-1 workshop: no votes table, no dots-per-person setting."""
     create_workshop(path, Workshop(title="Old line")).close()
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE votes")
@@ -206,6 +205,31 @@ def test_a_format_1_file_gets_dots_per_person_and_votes(tmp_path):
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
+    return path
+
+
+def test_a_format_1_file_read_without_writing_is_upgraded_in_memory_only(tmp_path):
+    """Read-only (and info/export) opens of an older file show it without touching or copying it."""
+    from io import StringIO
+
+    from trouble_mapper import cli
+
+    path = format_1_file(tmp_path / "Old line.troublemap")
+    original = path.read_bytes()
+    opened = open_workshop(path, read_only=True)
+    try:
+        assert opened.read_only and opened.document.workshop.title == "Old line"
+        assert opened.document.workshop.dots_per_person == 5
+    finally:
+        opened.close()
+    out = StringIO()
+    assert cli.run(["info", str(path)], out, StringIO()) == 0 and "Old line" in out.getvalue()
+    assert path.read_bytes() == original and not backup_path_for(path, 1).exists()
+
+
+def test_a_format_1_file_gets_dots_per_person_and_votes(tmp_path):
+    """The real migration 1 -> 2: a genuine format-1 file (no votes table, no dots setting) upgrades."""
+    path = format_1_file(tmp_path / "Old line.troublemap")
     opened = open_workshop(path)
     try:
         assert opened.document.workshop.dots_per_person == 5

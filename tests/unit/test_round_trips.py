@@ -141,6 +141,15 @@ def test_dots_per_person_are_enforced_and_go_with_their_card_or_person(service):
     assert service.document.cards[ids.t2].votes == 1  # the room's tally stays on the card
 
 
+def test_renaming_or_adding_a_zone_keeps_zones_chosen_by_hand(service):
+    ids = populate(service)
+    far = service.add_zone("Capper", 3000, 3000, 300, 300)
+    service.update_card(ids.t3, zone_id=far.id)  # by hand, though T3 lies in Filler
+    service.update_zone(ids.zone, name="Filler and rinser")
+    service.add_zone("Palletiser", 5000, 5000, 300, 300)
+    assert service.document.cards[ids.t3].zone_id == far.id
+
+
 def test_a_refused_link_refuses_the_whole_gesture(service):
     from trouble_mapper.domain.rules import RuleError
 

@@ -516,10 +516,9 @@ class MapScene(QGraphicsScene):
 
     def vote_selection(self, delta: int) -> None:
         """Add (or take back) one dot on each selected card, as the room's dots are counted."""
-        counted = [self.try_edit(self.service.vote, card_id, delta, self._voter())
-                   for card_id in self.selected_card_ids()]
-        if all(result is not None for result in counted):  # else the refusal stays on the status bar
-            self._tell_votes()
+        selected = self.selected_card_ids()
+        if selected and self.try_edit(self.service.vote, selected, delta, self._voter()) is not None:
+            self._tell_votes()  # else the refusal stays on the status bar
 
     def set_selection_votes(self, votes: int) -> None:
         """Type the counted dots straight in: the selected cards get exactly ``votes``."""
@@ -536,7 +535,7 @@ class MapScene(QGraphicsScene):
         told = ", ".join(f"{card.tag}: {describe_count(card.votes, 'dot', 'dots')}" for card in cards)
         voter = self._voter()
         if voter is not None:
-            left = doc.workshop.dots_per_person - doc.dots_used(voter)
+            left = max(0, doc.workshop.dots_per_person - doc.dots_used(voter))
             told += f" — {doc.people[voter].name} has {describe_count(left, 'dot', 'dots')} left"
         self.notice.emit(told)
 

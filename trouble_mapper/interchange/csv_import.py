@@ -310,6 +310,9 @@ def plan_import(doc: WorkshopDocument, data: bytes | str, *, origin: tuple[float
     start = 0
     while start < len(records) and not any(cell.strip() for cell in records[start]):
         start += 1
+    if start == len(records):  # only separators and blank cells, as a blank spreadsheet saves
+        plan.notes.append("Every row of the file is empty: there is nothing to import.")
+        return plan
     header = records[start]
     indexes, ignored, header_notes = map_columns(header)
     if "text" not in indexes:

@@ -102,6 +102,22 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     return conn
 
 
+def _upgraded_in_memory(path: Path, version: int) -> sqlite3.Connection:
+    """An older file to read without writing it (read-only, or for info/export): its contents copied
+    into memory and brought up to this format there; the file itself is left exactly as it is."""
+    source = _connect(path, read_only=True)
+    memory = sqlite3.connect(":memory:")
+    try:
+        source.backup(memory)
+    finally:
+        source.close()
+    db = _schema_database(memory)
+    for step in range(version, schema.SCHEMA_VERSION):
+        with db.atomic():
+            schema.MIGRATIONS[step](db)
+    return memory
+
+
 def _schema_database(conn: sqlite3.Connection) -> sqlite_utils.Database:
     """sqlite-utils on ``conn`` for schema work; imported here, off the start-up path."""
     import sqlite_utils
@@ -186,12 +202,11 @@ def open_workshop(path: Path | str, *, read_only: bool = False) -> WorkshopFile:
             _check_contents(path, conn, header.user_version)
         finally:
             conn.close()
-        if header.user_version < schema.SCHEMA_VERSION:
-            if read_only:
-                raise WorkshopFileError(path, "was saved by an older version and needs upgrading, "
-                                        "but it is read-only. Copy it somewhere you can write to.")
+        older = header.user_version < schema.SCHEMA_VERSION
+        if older and not read_only:
             migrate(path, header.user_version)
-        conn = _connect(path, read_only)
+            older = False
+        conn = _upgraded_in_memory(path, header.user_version) if older else _connect(path, read_only)
         try:
             repository = Repository(conn, path)
             document = repository.load()

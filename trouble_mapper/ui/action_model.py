@@ -62,6 +62,24 @@ def as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value).strip())
 
 
+def _split_names(text: str, known: set[str]) -> list[str]:
+    """Comma-separated names, joining neighbouring pieces when together they make a known name."""
+    pieces = [piece.strip() for piece in text.split(",")]
+    names: list[str] = []
+    index = 0
+    while index < len(pieces):
+        for end in range(len(pieces), index, -1):  # the longest run of pieces that is a known name
+            candidate = ", ".join(pieces[index:end])
+            if candidate.casefold() in known:
+                break
+        else:
+            end, candidate = index + 1, pieces[index]
+        if candidate:
+            names.append(candidate)
+        index = end
+    return names
+
+
 def as_status(value: Any) -> ActionStatus:
     """A status from its value ('in_progress') or label ('In progress'); raises ValueError otherwise."""
     if isinstance(value, ActionStatus):
@@ -136,6 +154,7 @@ class ActionModel(WorkshopTableModel):
                     dirty.setdefault(action_id, set()).add(TAGS)
             elif isinstance(entity, Person):
                 self._whole_column(OWNER)
+                self._whole_column(SUPPORTERS)
         rows = {self.row_of(aid): columns for aid, columns in dirty.items()}
         rows.pop(-1, None)
         self._emit_changed(rows)
@@ -320,16 +339,24 @@ class ActionModel(WorkshopTableModel):
         return self._update(action, owner_id=owner)
 
     def _set_supporters(self, action: Action, value: Any) -> bool:
-        """Supporting people typed as names, separated by commas ("Ann, Bob"); each must be on the roster."""
+        """Supporting people typed as roster names separated by commas ("Ann, Bob"); a name that itself
+        holds a comma ("Lee, Ann") is recognised whole. Unknown or ambiguous names are refused."""
         people = self._service.document.people if self._service else {}
-        by_name = {person.name.casefold(): person.id for person in people.values()}
-        names = [name.strip() for name in str(value or "").split(",") if name.strip()]
+        by_name: dict[str, list[str]] = {}
+        for person in people.values():
+            by_name.setdefault(person.name.strip().casefold(), []).append(person.id)
+        names = _split_names(str(value or ""), set(by_name))
         unknown = [name for name in names if name.casefold() not in by_name]
         if unknown:
             self.edit_refused.emit(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not on the "
                                    "team roster: add them to the team first.")
             return False
-        ids = tuple(dict.fromkeys(by_name[name.casefold()] for name in names))
+        ambiguous = [name for name in names if len(by_name[name.casefold()]) > 1]
+        if ambiguous:
+            self.edit_refused.emit(f"More than one person on the roster is called {ambiguous[0]}: "
+                                   "give them distinct names in Team > Team Roster first.")
+            return False
+        ids = tuple(dict.fromkeys(by_name[name.casefold()][0] for name in names))
         return self._update(action, supporter_ids=ids)
 
     def _set_due(self, action: Action, value: Any) -> bool:

@@ -216,16 +216,21 @@ class MainWindow(QMainWindow):
         """An action for the cards selected on the map, typed straight into the action plan."""
         if self.view is None:
             return
+        selected = self.view.map_scene().selected_card_ids()
+        if not selected:
+            self.statusBar().showMessage("Select the cards the action is for first.", 6000)
+            return
         self.tables_dock.show()
-        self.tables.show_cards(self.view.map_scene().selected_card_ids())
         self.tables.tabs.setCurrentIndex(1)
-        self.tables.new_action()
+        self.tables.new_action(selected)
 
     def open_roster(self) -> None:
         from trouble_mapper.ui.roster import RosterDialog  # loaded when first needed, not at start-up
 
         if self.service is not None:
-            RosterDialog(self.service, self).open()
+            dialog = RosterDialog(self.service, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # it listens to the service while open
+            dialog.open()
 
     def open_review(self) -> None:
         """Step through the open actions with the room, notes going to the latest meeting."""
@@ -234,7 +239,9 @@ class MainWindow(QMainWindow):
         if self.service is None:
             return
         meetings = sorted(self.service.document.meetings.values(), key=lambda meeting: meeting.date)
-        ReviewDialog(self.service, meetings[-1].id if meetings else None, parent=self).open()
+        dialog = ReviewDialog(self.service, meetings[-1].id if meetings else None, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def select_on_map(self, card_ids: list[str]) -> None:
         """Select cards chosen in a panel (table, ranking, matrix) on the map and bring them into view.

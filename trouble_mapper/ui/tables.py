@@ -253,6 +253,8 @@ class TablesPanel(QWidget):
 
     def show_cards(self, card_ids: Sequence[str]) -> None:
         """Select the register rows of ``card_ids`` and scroll to them, without emitting cards_selected."""
+        if set(card_ids) == set(self.selected_card_ids()):
+            return  # the map echoing the register's own selection: leave the current row where it is
         selection = QItemSelection()
         first: QModelIndex | None = None
         for card_id in dict.fromkeys(card_ids):
@@ -285,9 +287,9 @@ class TablesPanel(QWidget):
         rows = sorted(self.action_view.selectionModel().selectedRows(), key=lambda index: index.row())
         return [self.action_model.action_id(self.action_proxy.mapToSource(index).row()) for index in rows]
 
-    def new_action(self) -> None:
-        """Add an action for the selected cards and start typing what it is."""
-        card_ids = self.selected_card_ids()
+    def new_action(self, card_ids: Sequence[str] | None = None) -> None:
+        """Add an action for ``card_ids`` (default: the selected rows) and start typing what it is."""
+        card_ids = list(card_ids) if card_ids else self.selected_card_ids()
         if self._service is None or not card_ids:
             return
         try:
