@@ -201,6 +201,8 @@ def test_team_menu_opens_roster_and_review_and_meetings_panel_follows_the_worksh
     from trouble_mapper.ui.roster import RosterDialog
 
     window.open_path(workshop_path)
+    assert window.meetings is None  # made when its dock is first shown
+    window.meetings_dock.show()
     assert window.meetings is not None and window.meetings_dock.widget() is window.meetings
     window.roster_action.trigger()
     dialogs = [w for w in window.findChildren(RosterDialog)]

@@ -38,12 +38,12 @@ from trouble_mapper.ui.csv_dialogs import CsvDialogs
 from trouble_mapper.ui.inspector import CardInspector
 from trouble_mapper.ui.map_actions import MapActions
 from trouble_mapper.ui.map_context_menu import show_map_menu
-from trouble_mapper.ui.meetings import MeetingsPanel
-from trouble_mapper.ui.priorities_panel import PrioritiesPanel
 from trouble_mapper.ui.recent_files import RecentFiles
-from trouble_mapper.ui.tables import TablesPanel
 
 if TYPE_CHECKING:
+    from trouble_mapper.ui.meetings import MeetingsPanel
+    from trouble_mapper.ui.priorities_panel import PrioritiesPanel
+    from trouble_mapper.ui.tables import TablesPanel
     from trouble_mapper.ui.welcome import WelcomePage
 
 FILE_FILTER = f"Trouble Mapper workshops (*{FILE_SUFFIX});;All files (*)"
@@ -82,20 +82,21 @@ class MainWindow(QMainWindow):
         self.inspector = CardInspector()
         self.inspector_dock = self._dock("Card", "inspectorDock", self.inspector,
                                          Qt.DockWidgetArea.RightDockWidgetArea, visible=True)
-        self.priorities = PrioritiesPanel()
-        self.priorities_dock = self._dock("Priorities", "prioritiesDock", self.priorities,
+        # The panels below are made the first time they are shown (or asked for): the window and a
+        # workshop open without building them.
+        self._priorities: PrioritiesPanel | None = None
+        self._tables: TablesPanel | None = None
+        self.meetings: MeetingsPanel | None = None  # made per workshop: it holds its service
+        self.priorities_dock = self._dock("Priorities", "prioritiesDock", QWidget(),
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.priorities.cards_selected.connect(self.select_on_map)
-        self.tables = TablesPanel()
-        self.tables_dock = self._dock("Register and Action Plan", "tablesDock", self.tables,
+        self.tables_dock = self._dock("Register and Action Plan", "tablesDock", QWidget(),
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.tables_dock, self.priorities_dock)  # the bottom panels share one place
-        self.tables.cards_selected.connect(self.select_on_map)
-        self.tables.edit_refused.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.meetings: MeetingsPanel | None = None  # made per workshop: it holds its service
         self.meetings_dock = self._dock("Meetings", "meetingsDock", QWidget(),
                                         Qt.DockWidgetArea.RightDockWidgetArea)
-        self.priorities.edit_refused.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.priorities_dock.visibilityChanged.connect(lambda shown: shown and self.priorities)
+        self.tables_dock.visibilityChanged.connect(lambda shown: shown and self.tables)
+        self.meetings_dock.visibilityChanged.connect(lambda shown: shown and self._show_meetings())
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
         self.search_box.setClearButtonEnabled(True)
@@ -243,6 +244,52 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    @property
+    def priorities(self) -> PrioritiesPanel:
+        if self._priorities is None:
+            from trouble_mapper.ui.priorities_panel import PrioritiesPanel
+
+            self._priorities = PrioritiesPanel()
+            self._priorities.cards_selected.connect(self.select_on_map)
+            self._priorities.edit_refused.connect(self._tell_refusal)
+            self._priorities.set_service(self.service)
+            self._priorities.show_selection(self._map_selection())
+            self.priorities_dock.setWidget(self._priorities)
+        return self._priorities
+
+    @property
+    def tables(self) -> TablesPanel:
+        if self._tables is None:
+            from trouble_mapper.ui.tables import TablesPanel
+
+            self._tables = TablesPanel()
+            self._tables.cards_selected.connect(self.select_on_map)
+            self._tables.edit_refused.connect(self._tell_refusal)
+            self._tables.set_service(self.service)
+            self._tables.show_cards(self._map_selection())
+            self.tables_dock.setWidget(self._tables)
+        return self._tables
+
+    def _show_meetings(self) -> None:
+        """The meetings panel of the open workshop, made when its dock is first shown."""
+        if self.meetings is None and self.service is not None:
+            from trouble_mapper.ui.meetings import MeetingsPanel
+
+            self.meetings = MeetingsPanel(self.service)
+            self.meetings.meeting_started.connect(
+                lambda _id: self.statusBar().showMessage("Meeting started", 4000))
+            self.meetings_dock.setWidget(self.meetings)
+
+    def _map_selection(self) -> list[str]:
+        return self.view.map_scene().selected_card_ids() if self.view is not None else []
+
+    def _tell_refusal(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _panels(self) -> list:
+        """The service-following panels made so far."""
+        return [panel for panel in (self._priorities, self._tables) if panel is not None]
+
     def select_on_map(self, card_ids: list[str]) -> None:
         """Select cards chosen in a panel (table, ranking, matrix) on the map and bring them into view.
 
@@ -369,8 +416,8 @@ class MainWindow(QMainWindow):
         if self.view is not None:
             self.view.map_scene().selectionChanged.disconnect(self._selection_changed)
         self.inspector.set_service(None)
-        self.priorities.set_service(None)
-        self.tables.set_service(None)
+        for panel in self._panels():
+            panel.set_service(None)
         self.voter_box.blockSignals(True)
         self.voter_box.clear()
         self.voter_box.blockSignals(False)
@@ -482,14 +529,12 @@ class MainWindow(QMainWindow):
         scene.zone_mode_changed.connect(self.map_actions.draw_zone.setChecked)
         view.zoom_changed.connect(lambda zoom: self.zoom_label.setText(f"Zoom {zoom:.0%}"))
         self.inspector.set_service(scene.service)
-        self.priorities.set_service(scene.service)
-        self.tables.set_service(scene.service)
+        for panel in self._panels():
+            panel.set_service(scene.service)
         scene.service.changed.connect(self._fill_voters)
         self._fill_voters()
-        self.meetings = MeetingsPanel(scene.service)
-        self.meetings.meeting_started.connect(
-            lambda _id: self.statusBar().showMessage("Meeting started", 4000))
-        self.meetings_dock.setWidget(self.meetings)
+        if self.meetings_dock.isVisible():
+            self._show_meetings()
         self.inspector.edit_refused.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.legend = LegendOverlay(view)
         self.legend.set_scheme(scene.service.document.workshop.category_scheme)
@@ -501,8 +546,10 @@ class MainWindow(QMainWindow):
         if self.view is not None and self.sender() is self.view.map_scene():
             selected = self.view.map_scene().selected_card_ids()
             self.inspector.show_cards(selected)
-            self.priorities.show_selection(selected)
-            self.tables.show_cards(selected)
+            if self._priorities is not None:
+                self._priorities.show_selection(selected)
+            if self._tables is not None:
+                self._tables.show_cards(selected)
 
     def _place_legend(self) -> None:
         if self.legend is not None:
