@@ -1,8 +1,9 @@
-"""Commands that need no display: ``info``, ``import`` (troubles from CSV) and ``export`` (CSV).
+"""Commands that need no display: ``info``, ``import`` (troubles from CSV) and ``export`` (PDF, CSV).
 
 ``trouble-mapper info FILE``
 ``trouble-mapper import FILE --csv TROUBLES.csv [--kind KIND]``
-``trouble-mapper export FILE [--csv-register OUT] [--csv-actions OUT]``
+``trouble-mapper export FILE [--pdf OUT] [--paper a4|letter] [--poster OUT] [--poster-sheet a4..a0]
+[--png OUT] [--svg OUT] [--csv-register OUT] [--csv-actions OUT]``
 
 Exit status: 0 done; 1 nothing could be imported; 2 unusable file or arguments.
 """
@@ -183,8 +184,11 @@ def _apply(opened: WorkshopFile, plan: ImportPlan, source: str, out: TextIO, err
     return OK
 
 
-def run_export(file: str, register: str | None, actions: str | None, out: TextIO, err: TextIO) -> int:
-    """Write the register and/or the action plan of a workshop (opened read-only) as CSV files."""
+def run_export(file: str, register: str | None, actions: str | None, out: TextIO, err: TextIO,
+               pdf: str | None = None, paper: str = "a4", pictures: dict[str, str] | None = None,
+               poster_sheet: str = "a4") -> int:
+    """Write the register and/or the action plan of a workshop (opened read-only) as CSV files, the
+    printed action plan as PDF, and the map as PNG, SVG or a poster (``pictures``: kind -> path)."""
     from trouble_mapper.interchange.csv_export import actions_csv, register_csv, write_csv
 
     try:
@@ -193,6 +197,10 @@ def run_export(file: str, register: str | None, actions: str | None, out: TextIO
         print(f"trouble-mapper: {error}", file=err)
         return UNUSABLE
     try:
+        if pdf is not None and _write_pdf(opened, pdf, paper, out, err) != OK:
+            return UNUSABLE
+        if pictures and _write_pictures(opened.path, pictures, poster_sheet, out, err) != OK:
+            return UNUSABLE
         doc, today = opened.document, date.today()
         for target, build, what in ((register, register_csv, "register"), (actions, actions_csv, "actions")):
             if target is None:
@@ -208,6 +216,45 @@ def run_export(file: str, register: str | None, actions: str | None, out: TextIO
             print(f"Wrote the {what} ({describe_count(rows, 'row', 'rows')}) to {target}", file=out)
     finally:
         opened.close()
+    return OK
+
+
+def _write_pdf(opened: WorkshopFile, target: str, paper: str, out: TextIO, err: TextIO) -> int:
+    """The printed action plan; Qt draws the map offscreen, so no display is needed."""
+    from trouble_mapper.export.map_picture import ensure_gui_app
+    from trouble_mapper.export.pdf_plan import write_action_plan
+
+    ensure_gui_app()
+    try:
+        write_action_plan(target, opened, paper=paper)
+    except (OSError, ValueError) as error:
+        print(f"trouble-mapper: {error}", file=err)
+        return UNUSABLE
+    print(f"Wrote the action plan ({paper.upper()}) to {target}", file=out)
+    return OK
+
+
+def _write_pictures(path: Path, pictures: dict[str, str], sheet: str, out: TextIO, err: TextIO) -> int:
+    """The map as PNG, SVG and/or a poster: A4 or A3 tiles with cut marks, or one A2-A0 sheet."""
+    from trouble_mapper.export.map_files import open_map, write_png, write_svg
+    from trouble_mapper.export.map_picture import ensure_gui_app
+    from trouble_mapper.export.poster import write_poster
+
+    ensure_gui_app()
+    try:
+        with open_map(path) as (_service, scene):
+            for kind, target in pictures.items():
+                if kind == "png":
+                    write_png(target, scene)
+                elif kind == "svg":
+                    write_svg(target, scene)
+                else:
+                    large = sheet if sheet in ("a2", "a1", "a0") else None
+                    write_poster(target, scene, sheet="a4" if large else sheet, large_sheet=large)
+                print(f"Wrote the map ({kind.upper()}) to {target}", file=out)
+    except (OSError, ValueError, WorkshopFileError) as error:
+        print(f"trouble-mapper: {error}", file=err)
+        return UNUSABLE
     return OK
 
 
@@ -236,14 +283,25 @@ def run(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> 
             args = parser.parse_args(argv[1:])
             return run_import(args.file, args.csv, CardKind(args.kind), args.every_row, out, err)
         if argv[0] == "export":
-            parser.description = "Write a workshop's register and/or action plan as CSV (UTF-8) files."
+            parser.description = ("Write a workshop's printed action plan (PDF) and its register and "
+                                  "action plan as CSV (UTF-8) files.")
             parser.add_argument("file", help="a .troublemap workshop file")
+            parser.add_argument("--pdf", metavar="OUT", help="the printed action plan")
+            parser.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size (a4)")
+            parser.add_argument("--poster", metavar="OUT", help="the map as a poster PDF for the team board")
+            parser.add_argument("--poster-sheet", choices=("a4", "a3", "a2", "a1", "a0"), default="a4",
+                                help="A4/A3: tiled sheets with cut marks; A2-A0: one large sheet (a4)")
+            parser.add_argument("--png", metavar="OUT", help="the whole map as a PNG picture")
+            parser.add_argument("--svg", metavar="OUT", help="the whole map as an SVG drawing")
             parser.add_argument("--csv-register", metavar="OUT", help="the register of cards")
             parser.add_argument("--csv-actions", metavar="OUT", help="the action plan")
             args = parser.parse_args(argv[1:])
-            if args.csv_register is None and args.csv_actions is None:
-                parser.error("say what to write: --csv-register OUT and/or --csv-actions OUT")
-            return run_export(args.file, args.csv_register, args.csv_actions, out, err)
+            pictures = {kind: getattr(args, kind) for kind in ("png", "svg", "poster") if getattr(args, kind)}
+            if args.csv_register is None and args.csv_actions is None and args.pdf is None and not pictures:
+                parser.error("say what to write: --pdf, --poster, --png, --svg, --csv-register or "
+                             "--csv-actions, each followed by OUT")
+            return run_export(args.file, args.csv_register, args.csv_actions, out, err, args.pdf, args.paper,
+                              pictures, args.poster_sheet)
     except _Exit as done:
         return done.status
     raise ValueError(argv[0])

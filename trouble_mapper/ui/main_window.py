@@ -38,6 +38,7 @@ from trouble_mapper.ui.csv_dialogs import CsvDialogs
 from trouble_mapper.ui.inspector import CardInspector
 from trouble_mapper.ui.map_actions import MapActions
 from trouble_mapper.ui.map_context_menu import show_map_menu
+from trouble_mapper.ui.print_dialogs import PrintDialogs
 from trouble_mapper.ui.recent_files import RecentFiles
 
 if TYPE_CHECKING:
@@ -75,6 +76,8 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.workspace)
         self.setCentralWidget(self.pages)
         self.backgrounds = BackgroundDialogs(self, lambda: self.service, lambda *args: self.show_error(*args))
+        self.printing = PrintDialogs(self, lambda: self.service, lambda *args: self.show_error(*args),
+                                     lambda text: self.statusBar().showMessage(text, 6000))
         self.csv = CsvDialogs(self, lambda: self.service, lambda *args: self.show_error(*args),
                               lambda text: self.statusBar().showMessage(text, 6000))
         self.map_actions = MapActions(self, self.backgrounds.choose_file, self.backgrounds.paste,
@@ -147,7 +150,10 @@ class MainWindow(QMainWindow):
                                                    lambda: self.csv.choose_and_export("register"))
         self.export_plan_action = self._action("Export Action &Plan as CSV…",
                                                lambda: self.csv.choose_and_export("plan"))
-        file_menu.addActions([self.import_csv_action, self.export_register_action, self.export_plan_action])
+        self.export_pdf_action = self._action("Export Action Plan as P&DF…",
+                                              self.printing.choose_and_export_plan, keys.Print)
+        file_menu.addActions([self.export_pdf_action, self.import_csv_action, self.export_register_action,
+                              self.export_plan_action])
         file_menu.addSeparator()
         file_menu.addActions([self.save_as_action, self.save_copy_action])
         file_menu.addSeparator()
@@ -337,6 +343,7 @@ class MainWindow(QMainWindow):
         self.import_csv_action.setEnabled(editable)
         self.export_register_action.setEnabled(is_open)
         self.export_plan_action.setEnabled(is_open)
+        self.export_pdf_action.setEnabled(is_open)
         self.dots_action.setEnabled(editable)
         self.voter_box.setEnabled(editable)
         self.review_action.setEnabled(is_open)

@@ -1,0 +1,76 @@
+"""`trouble-mapper export FILE --pdf OUT` without a display, and File > Export Action Plan as PDF."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+
+from trouble_mapper import cli
+from trouble_mapper.ui import places
+
+PDFINFO = shutil.which("pdfinfo")
+
+
+def test_cli_writes_the_plan_as_pdf_without_a_display(tmp_path):
+    example = tmp_path / "example.troublemap"
+    shutil.copyfile(places.bundled_example(), example)
+    before = example.read_bytes()
+    target = tmp_path / "plan.pdf"
+    env = {key: value for key, value in os.environ.items() if key not in ("DISPLAY", "QT_QPA_PLATFORM")}
+    command = [sys.executable, "-m", "trouble_mapper", "export", str(example), "--pdf", str(target),
+               "--paper", "letter"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert target.read_bytes().startswith(b"%PDF") and "action plan (LETTER)" in done.stdout
+    assert example.read_bytes() == before
+    if PDFINFO:
+        info = subprocess.run([PDFINFO, str(target)], capture_output=True, text=True, check=True).stdout
+        assert "612 x 792" in info
+
+
+def test_cli_pdf_into_a_missing_folder_says_so(tmp_path):
+    example = tmp_path / "example.troublemap"
+    shutil.copyfile(places.bundled_example(), example)
+    err = StringIO()
+    status = cli.run(["export", str(example), "--pdf", str(tmp_path / "no such folder" / "plan.pdf")],
+                     StringIO(), err)
+    assert status == 2 and "plan.pdf" in err.getvalue()
+
+
+@pytest.mark.skipif(PDFINFO is None, reason="pdfinfo (poppler-utils) is not installed")
+def test_file_menu_exports_the_plan(qtbot, tmp_path, monkeypatch):
+    from trouble_mapper.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    monkeypatch.setattr(window, "show_error", lambda title, text: pytest.fail(text))
+    example = tmp_path / "example.troublemap"
+    shutil.copyfile(places.bundled_example(), example)
+    assert window.open_path(example)
+    target = tmp_path / "plan.pdf"
+    assert window.printing.export_plan(target, "a4")
+    info = subprocess.run([PDFINFO, str(target)], capture_output=True, text=True, check=True).stdout
+    assert "Packaging line 4" in info and "A4" in info
+    window.close_workshop()
+
+
+def test_cli_writes_png_svg_and_an_a0_poster(tmp_path):
+    example = tmp_path / "example.troublemap"
+    shutil.copyfile(places.bundled_example(), example)
+    out, err = StringIO(), StringIO()
+    status = cli.run(["export", str(example), "--png", str(tmp_path / "map.png"), "--svg",
+                      str(tmp_path / "map.svg"), "--poster", str(tmp_path / "poster.pdf"),
+                      "--poster-sheet", "a0"], out, err)
+    assert status == 0, err.getvalue()
+    assert (tmp_path / "map.png").read_bytes().startswith(b"\x89PNG")
+    assert b"<svg" in (tmp_path / "map.svg").read_bytes()[:2000]
+    if PDFINFO:
+        info = subprocess.run([PDFINFO, str(tmp_path / "poster.pdf")], capture_output=True, text=True,
+                              check=True).stdout
+        pages = next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:"))
+        assert pages == "1" and "(A0)" in info
