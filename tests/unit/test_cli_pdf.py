@@ -74,3 +74,29 @@ def test_cli_writes_png_svg_and_an_a0_poster(tmp_path):
                               check=True).stdout
         pages = next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:"))
         assert pages == "1" and "(A0)" in info
+
+
+def test_file_menu_exports_the_current_view_and_a_poster(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtGui import QImage
+
+    from trouble_mapper.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    monkeypatch.setattr(window, "show_error", lambda title, text: pytest.fail(text))
+    example = tmp_path / "example.troublemap"
+    shutil.copyfile(places.bundled_example(), example)
+    assert window.open_path(example)
+    scene = window.view.map_scene()
+    qtbot.waitUntil(lambda: not scene.background_pending, timeout=5000)
+    assert window.printing.export_picture(tmp_path / "whole.png", scene)
+    window.view.set_zoom(1.0)
+    assert window.printing.export_picture(tmp_path / "view.png", scene, window.view.visible_scene_rect())
+    whole, view = QImage(str(tmp_path / "whole.png")), QImage(str(tmp_path / "view.png"))
+    assert whole.width() > view.width() > 0
+    assert window.printing.export_picture(tmp_path / "map.svg", scene)
+    assert window.printing.export_poster(tmp_path / "poster.pdf", scene, "a3")
+    assert (tmp_path / "poster.pdf").read_bytes().startswith(b"%PDF")
+    window.close_workshop()

@@ -152,8 +152,15 @@ class MainWindow(QMainWindow):
                                                lambda: self.csv.choose_and_export("plan"))
         self.export_pdf_action = self._action("Export Action Plan as P&DF…",
                                               self.printing.choose_and_export_plan, keys.Print)
-        file_menu.addActions([self.export_pdf_action, self.import_csv_action, self.export_register_action,
-                              self.export_plan_action])
+        self.export_picture_action = self._action(
+            "Export Map &Picture (PNG, SVG)…",
+            lambda: self.view and self.printing.choose_and_export_picture(self.view.map_scene(),
+                                                                          self.view.visible_scene_rect()))
+        self.export_poster_action = self._action(
+            "Export Map P&oster…", lambda: self.view and self.printing.choose_and_export_poster(
+                self.view.map_scene()))
+        file_menu.addActions([self.export_pdf_action, self.export_poster_action, self.export_picture_action,
+                              self.import_csv_action, self.export_register_action, self.export_plan_action])
         file_menu.addSeparator()
         file_menu.addActions([self.save_as_action, self.save_copy_action])
         file_menu.addSeparator()
@@ -344,6 +351,8 @@ class MainWindow(QMainWindow):
         self.export_register_action.setEnabled(is_open)
         self.export_plan_action.setEnabled(is_open)
         self.export_pdf_action.setEnabled(is_open)
+        self.export_picture_action.setEnabled(is_open)
+        self.export_poster_action.setEnabled(is_open)
         self.dots_action.setEnabled(editable)
         self.voter_box.setEnabled(editable)
         self.review_action.setEnabled(is_open)
