@@ -221,16 +221,19 @@ def run_export(file: str, register: str | None, actions: str | None, out: TextIO
 
 def _write_pdf(opened: WorkshopFile, target: str, paper: str, out: TextIO, err: TextIO) -> int:
     """The printed action plan; Qt draws the map offscreen, so no display is needed."""
+    from trouble_mapper.export.fonts import describe_missed
     from trouble_mapper.export.map_picture import ensure_gui_app
     from trouble_mapper.export.pdf_plan import write_action_plan
 
     ensure_gui_app()
     try:
-        write_action_plan(target, opened, paper=paper)
+        missed = write_action_plan(target, opened, paper=paper)
     except (OSError, ValueError) as error:
         print(f"trouble-mapper: {error}", file=err)
         return UNUSABLE
     print(f"Wrote the action plan ({paper.upper()}) to {target}", file=out)
+    if missed:
+        print(f"Note: {describe_missed(missed)}", file=out)
     return OK
 
 

@@ -100,3 +100,21 @@ def test_file_menu_exports_the_current_view_and_a_poster(qtbot, tmp_path, monkey
     assert window.printing.export_poster(tmp_path / "poster.pdf", scene, "a3")
     assert (tmp_path / "poster.pdf").read_bytes().startswith(b"%PDF")
     window.close_workshop()
+
+
+def test_characters_the_font_cannot_print_are_reported(tmp_path):
+    """CJK and emoji are not in the bundled font: the plan still prints and the CLI says what was missed."""
+    from trouble_mapper.domain.model import Workshop
+    from trouble_mapper.domain.vocabulary import CardKind
+    from trouble_mapper.service import WorkshopService
+    from trouble_mapper.storage.workshop_file import create_workshop
+
+    path = tmp_path / "Scripts.troublemap"
+    service = WorkshopService(create_workshop(path, Workshop(title="Ελληνικά Кириллица עברית")))
+    service.add_card(CardKind.TROUBLE, 0, 0, "灌装机 停机 🔥 and Ελληνικά, Кириллица, עברית, العربية")
+    service.close()
+    out, err = StringIO(), StringIO()
+    assert cli.run(["export", str(path), "--pdf", str(tmp_path / "plan.pdf")], out, err) == 0, err.getvalue()
+    note = out.getvalue()
+    assert "could not be printed" in note and "灌" in note and "🔥" in note
+    assert "Ε" not in note.split("could not be printed")[1]  # Greek is in the bundled font

@@ -16,9 +16,6 @@ import contextlib
 import io
 import os
 import tempfile
-import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -29,7 +26,6 @@ from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -51,6 +47,7 @@ from trouble_mapper.domain import rules
 from trouble_mapper.domain.document import WorkshopDocument
 from trouble_mapper.domain.model import Action, Card, Person
 from trouble_mapper.domain.vocabulary import CATEGORY_SCHEMES, CardKind, Role
+from trouble_mapper.export.fonts import print_fonts, printable
 from trouble_mapper.service import WorkshopService
 from trouble_mapper.storage.workshop_file import WorkshopFile
 
@@ -69,81 +66,6 @@ class PlanExportError(OSError):
     """The action plan could not be written; the message is for the user."""
 
 
-# Fonts: a Unicode TrueType font shipped with the system when there is one, Helvetica otherwise.
-
-_FONT_CANDIDATES = (
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
-    ("/Library/Fonts/Arial Unicode.ttf", "/Library/Fonts/Arial Unicode.ttf"),
-    ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),
-)
-
-
-@dataclass(frozen=True)
-class Fonts:
-    regular: str
-    bold: str
-    covers: Callable[[str], bool]  # can this character be drawn?
-    replacement: str
-
-
-_fonts: Fonts | None = None
-
-
-def plan_fonts() -> Fonts:
-    """The fonts the plan uses, registered once: DejaVu Sans when found, else Helvetica (Latin-1 only)."""
-    global _fonts
-    if _fonts is None:
-        _fonts = _load_fonts()
-    return _fonts
-
-
-def _load_fonts() -> Fonts:
-    for regular, bold in _FONT_CANDIDATES:
-        if not (os.path.isfile(regular) and os.path.isfile(bold)):
-            continue
-        try:
-            pdfmetrics.registerFont(TTFont("PlanSans", regular))
-            pdfmetrics.registerFont(TTFont("PlanSans-Bold", bold))
-        except Exception:  # a damaged or unusual font file: try the next one
-            continue
-        regular_map = pdfmetrics.getFont("PlanSans").face.charToGlyph
-        bold_map = pdfmetrics.getFont("PlanSans-Bold").face.charToGlyph
-        covered = frozenset(regular_map) & frozenset(bold_map)
-        replacement = "\ufffd" if 0xFFFD in covered else "?"
-        return Fonts("PlanSans", "PlanSans-Bold", lambda ch, c=covered: ord(ch) in c, replacement)
-
-    def latin(ch: str) -> bool:
-        try:
-            ch.encode("cp1252")
-        except UnicodeEncodeError:
-            return False
-        return True
-
-    return Fonts("Helvetica", "Helvetica-Bold", latin, "?")
-
-
-def printable(text: str) -> str:
-    """``text`` with what the font cannot draw replaced: control characters go, unknown glyphs show
-    as a replacement mark (the reader sees something was there); line breaks are kept."""
-    fonts = plan_fonts()
-    out = []
-    for ch in text:
-        if ch in "\n\t":
-            out.append(" " if ch == "\t" else ch)
-        elif unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
-            continue
-        elif unicodedata.category(ch) in ("Mn", "Me", "Cf") and not fonts.covers(ch):
-            continue  # combining marks, joiners and variation selectors the font lacks: drop quietly
-        elif fonts.covers(ch):
-            out.append(ch)
-        elif not out or out[-1] != fonts.replacement:
-            out.append(fonts.replacement)  # one mark for a run of undrawable characters (emoji...)
-    return "".join(out)
-
-
 def markup(text: str, limit: int | None = None) -> str:
     """User text made safe for a reportlab Paragraph: printable, escaped, line breaks kept."""
     text = text or ""
@@ -155,7 +77,7 @@ def markup(text: str, limit: int | None = None) -> str:
 # Styles.
 
 def _styles() -> dict[str, ParagraphStyle]:
-    fonts = plan_fonts()
+    fonts = print_fonts()
     base = ParagraphStyle("body", fontName=fonts.regular, fontSize=10, leading=13, textColor=INK,
                           splitLongWords=1)
     return {
@@ -213,7 +135,7 @@ class _PlanDocument(BaseDocTemplate):
                      topPadding=0, bottomPadding=0)
 
     def _decorate(self, canvas, doc) -> None:
-        fonts = plan_fonts()
+        fonts = print_fonts()
         width, height = canvas._pagesize
         self.pages_seen = max(self.pages_seen, doc.page)
         canvas.saveState()
@@ -292,7 +214,7 @@ class _MapWithLegend(Flowable):
 
     def _kinds(self, x: float, top: float) -> float:
         canvas = self.canv
-        fonts = plan_fonts()
+        fonts = print_fonts()
         canvas.setFillColor(INK)
         canvas.setFont(fonts.bold, 10)
         canvas.drawString(x, top - 10, "Cards")
@@ -315,7 +237,7 @@ class _MapWithLegend(Flowable):
 
     def _categories(self, x: float, top: float) -> float:
         canvas = self.canv
-        fonts = plan_fonts()
+        fonts = print_fonts()
         label, categories = CATEGORY_SCHEMES.get(self.scheme, ("Categories", ()))
         canvas.setFillColor(INK)
         canvas.setFont(fonts.bold, 10)
@@ -336,7 +258,7 @@ class _MapWithLegend(Flowable):
     def _notes(self, x: float, top: float) -> None:
         canvas = self.canv
         canvas.setFillColor(INK)
-        canvas.setFont(plan_fonts().regular, 7.5)
+        canvas.setFont(print_fonts().regular, 7.5)
         for line in self.NOTES:
             canvas.drawString(x, top - 10, line)
             top -= 10
@@ -716,8 +638,10 @@ def _map_jpeg(source, today: date) -> tuple[bytes, tuple[int, int]] | None:
 
 
 def write_action_plan(path: str | os.PathLike, workshop_file_or_service, *, paper: str = "a4",
-                      today: date | None = None, page_compression: bool = True) -> None:
+                      today: date | None = None, page_compression: bool = True) -> list[str]:
     """Write the workshop's printed action plan to ``path`` (PDF), replacing any file there at once.
+
+    Returns the characters the font could not print (shown as a replacement mark): tell the user.
 
     ``workshop_file_or_service``: an open WorkshopFile, a WorkshopService or a WorkshopDocument.
     Raises ValueError for an unknown paper size or a plan that cannot be laid out, PlanExportError
@@ -732,6 +656,7 @@ def write_action_plan(path: str | os.PathLike, workshop_file_or_service, *, pape
     pagesize = PAPERS[paper]
     title = doc.workshop.title or "Untitled workshop"
     author = _names(_people_with(doc, Role.CHANGE_AGENT)) or "Trouble Mapper"
+    print_fonts().take_missed()  # count only what this plan could not print
 
     def build(stream, total: int | None) -> int:
         plan = _PlanDocument(stream, pagesize, title, author, total, today)  # metadata: any script
@@ -748,6 +673,7 @@ def write_action_plan(path: str | os.PathLike, workshop_file_or_service, *, pape
     except LayoutError as error:
         raise ValueError(f"The action plan could not be laid out: {error}") from error
     _write_atomically(target, output.getvalue())
+    return print_fonts().take_missed()
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

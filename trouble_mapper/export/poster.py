@@ -25,12 +25,12 @@ from pathlib import Path
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage
 from reportlab.lib.utils import ImageReader, simpleSplit
-from reportlab.pdfbase.pdfmetrics import registerFont, stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from trouble_mapper.canvas.scene import MapScene
 from trouble_mapper.domain.model import CARD_WIDTH
+from trouble_mapper.export.fonts import print_fonts, printable
 from trouble_mapper.export.map_files import (
     check_target,
     map_area,
@@ -56,40 +56,10 @@ GREY = (0.55, 0.57, 0.6)
 ACCENT = (0.75, 0.29, 0.0)
 
 
-_FONT_FILES = (  # a Unicode font for titles in any script; Helvetica (Western European only) otherwise
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
-    ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),
-    ("/Library/Fonts/Arial Unicode.ttf", "/Library/Fonts/Arial Unicode.ttf"),
-)
-_fonts: tuple[str, str] | None = None
-
-
 def poster_fonts() -> tuple[str, str]:
-    """(regular, bold) font names, registered with reportlab on first use."""
-    global _fonts
-    if _fonts is None:
-        _fonts = ("Helvetica", "Helvetica-Bold")
-        for regular, bold in _FONT_FILES:
-            if Path(regular).is_file() and Path(bold).is_file():
-                try:
-                    registerFont(TTFont("PosterSans", regular))
-                    registerFont(TTFont("PosterSans-Bold", bold))
-                except Exception:  # a damaged or unusual font file: try the next one
-                    continue
-                _fonts = ("PosterSans", "PosterSans-Bold")
-                break
-    return _fonts
-
-
-def _printable(text: str, font: str) -> str:
-    """``text`` without control characters; with Helvetica, what it cannot draw becomes "?"."""
-    text = "".join(ch for ch in text if ch.isprintable())
-    if font.startswith("Helvetica"):
-        text = text.encode("cp1252", "replace").decode("cp1252")
-    return text
+    """(regular, bold) font names: the same bundled fonts as the printed plan."""
+    fonts = print_fonts()
+    return fonts.regular, fonts.bold
 
 
 @dataclass(frozen=True)
@@ -295,7 +265,7 @@ class _Page:
              align: str = "left", colour: tuple[float, float, float] = INK, max_width: float | None = None,
              angle: float = 0) -> None:
         font = poster_fonts()[1 if bold else 0]
-        text = _printable(text, font)
+        text = printable(text)
         if max_width is not None:
             text = _fitted(text, font, size, max_width * MM)
         canvas = self.canvas

@@ -45,13 +45,18 @@ class PrintDialogs:
             self.offer_to_open(Path(path))
 
     def export_plan(self, path: Path, paper: str = "a4") -> bool:
+        from trouble_mapper.export.fonts import describe_missed
         from trouble_mapper.export.pdf_plan import write_action_plan
 
         service = self._service()
         if service is None:
             return False
-        return self._run(lambda: write_action_plan(path, service, paper=paper),
+        missed: list[str] = []
+        done = self._run(lambda: missed.extend(write_action_plan(path, service, paper=paper)),
                          f"Exported the action plan to {path.name}", "Action plan not exported")
+        if done and missed:
+            QMessageBox.information(self._parent, "Some characters were not printed", describe_missed(missed))
+        return done
 
     def choose_and_export_picture(self, scene: MapScene, visible: QRectF) -> None:
         """PNG or SVG (by the name chosen) of the whole map or of what the view shows now."""
