@@ -27,6 +27,7 @@ BENCHMARKS = {  # module name: title
     "capture": "Fast capture",
     "csv_import": "CSV import",
     "table_refresh": "Table refresh",
+    "pdf_export": "PDF export",
 }
 SOAK_KILLS = 50
 SOAK_TIMEOUT = 150

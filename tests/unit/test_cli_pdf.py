@@ -118,3 +118,15 @@ def test_characters_the_font_cannot_print_are_reported(tmp_path):
     note = out.getvalue()
     assert "could not be printed" in note and "灌" in note and "🔥" in note
     assert "Ε" not in note.split("could not be printed")[1]  # Greek is in the bundled font
+
+
+def test_right_to_left_text_is_put_in_drawing_order():
+    """reportlab draws left to right: Hebrew comes reversed into drawing order, Arabic also joined."""
+    import unicodedata
+
+    from trouble_mapper.export.fonts import visual_order
+
+    assert visual_order("Line 4 stops") == "Line 4 stops"
+    assert visual_order("Echo קו ייצור end") == "Echo רוציי וק end"
+    arabic = visual_order("خط")
+    assert arabic != "خط" and unicodedata.normalize("NFKC", arabic) == "طخ"  # joined forms, drawn order

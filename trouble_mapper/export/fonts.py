@@ -77,10 +77,27 @@ def _load() -> Fonts:
     return Fonts("Helvetica", "Helvetica-Bold", latin, "?")
 
 
+def visual_order(text: str) -> str:
+    """Right-to-left text (Hebrew, Arabic) put in the order it is drawn, Arabic letters joined.
+
+    reportlab draws left to right and does not shape: python-bidi reorders each line and
+    arabic-reshaper picks the joined letter forms. A paragraph that wraps over several lines is
+    reordered line by line as typed, not as wrapped (a known limit for long right-to-left texts).
+    """
+    if not any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        return text
+    import arabic_reshaper
+    from bidi.algorithm import get_display
+
+    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
+
+
 def printable(text: str) -> str:
     """``text`` with what the font cannot draw replaced: control characters go, unknown glyphs show
-    as one replacement mark per run (and are remembered for the report); line breaks are kept."""
+    as one replacement mark per run (and are remembered for the report); line breaks are kept;
+    right-to-left runs come in drawing order (``visual_order``)."""
     fonts = print_fonts()
+    text = visual_order(text)
     out = []
     for ch in text:
         if ch in "\n\t":

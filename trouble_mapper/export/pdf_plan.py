@@ -20,12 +20,14 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -33,6 +35,7 @@ from reportlab.platypus import (
     Frame,
     KeepTogether,
     LayoutError,
+    LongTable,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -51,6 +54,7 @@ from trouble_mapper.export.fonts import print_fonts, printable
 from trouble_mapper.service import WorkshopService
 from trouble_mapper.storage.workshop_file import WorkshopFile
 
+rl_config.useA85 = 0  # write the map picture as binary: ASCII85-encoding it in Python took seconds
 PAPERS = {"a4": A4, "letter": LETTER}
 MARGIN = 15 * mm
 MAX_CELL_CHARS = 3000  # longer texts are cut in table cells (a row must fit on one page)
@@ -110,16 +114,37 @@ class _Heading(Paragraph):
 
 # The document with its page templates, header and footer.
 
+class _NumberedCanvas(Canvas):
+    """Holds every page until the end, then writes "page x of y" on each: one layout pass, not two."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            width, _height = self._pagesize
+            self.setFont(print_fonts().regular, 9)
+            self.setFillColor(INK)
+            self.drawRightString(width - MARGIN, MARGIN, f"page {number} of {total}")
+            super().showPage()
+        super().save()
+
+
 class _PlanDocument(BaseDocTemplate):
-    def __init__(self, stream, pagesize, title: str, author: str, total_pages: int | None, printed: date):
+    def __init__(self, stream, pagesize, title: str, author: str, printed: date):
         super().__init__(stream, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
                          topMargin=MARGIN + 8 * mm, bottomMargin=MARGIN + 6 * mm, title=title, author=author,
                          subject="Trouble map action plan", creator="Trouble Mapper",
                          keywords="trouble map, action plan")
         self.plan_title = title
-        self.total_pages = total_pages
         self.printed = printed
-        self.pages_seen = 0
         portrait_size, landscape_size = pagesize, landscape(pagesize)
         self.addPageTemplates([
             PageTemplate("portrait", [self._frame(portrait_size)], onPage=self._decorate,
@@ -137,7 +162,6 @@ class _PlanDocument(BaseDocTemplate):
     def _decorate(self, canvas, doc) -> None:
         fonts = print_fonts()
         width, height = canvas._pagesize
-        self.pages_seen = max(self.pages_seen, doc.page)
         canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
@@ -154,9 +178,7 @@ class _PlanDocument(BaseDocTemplate):
         bottom = MARGIN
         canvas.line(MARGIN, bottom + 12, width - MARGIN, bottom + 12)
         canvas.drawString(MARGIN, bottom, f"Printed {self.printed.isoformat()}")
-        total = self.total_pages if self.total_pages is not None else "?"
-        canvas.drawRightString(width - MARGIN, bottom, f"page {doc.page} of {total}")
-        canvas.restoreState()
+        canvas.restoreState()  # "page x of y" is drawn by _NumberedCanvas once the last page is known
 
     def afterFlowable(self, flowable) -> None:
         if isinstance(flowable, _Heading):
@@ -342,7 +364,7 @@ class _Builder:
     def table(self, header: list[str], rows: list[list], widths: list[float], zebra: bool = True,
               row_heights: list[float | None] | None = None) -> Table:
         data = [[self.raw(escape(h), "head") for h in header], *rows]
-        table = Table(data, colWidths=widths, rowHeights=row_heights, repeatRows=1, splitByRow=1,
+        table = LongTable(data, colWidths=widths, rowHeights=row_heights, repeatRows=1, splitByRow=1,
                       splitInRow=1, hAlign="LEFT")
         style = [
             ("GRID", (0, 0), (-1, -1), 0.4, RULE),
@@ -658,18 +680,13 @@ def write_action_plan(path: str | os.PathLike, workshop_file_or_service, *, pape
     author = _names(_people_with(doc, Role.CHANGE_AGENT)) or "Trouble Mapper"
     print_fonts().take_missed()  # count only what this plan could not print
 
-    def build(stream, total: int | None) -> int:
-        plan = _PlanDocument(stream, pagesize, title, author, total, today)  # metadata: any script
-        plan.pageCompression = 1 if page_compression else 0
-        width = pagesize[0] - 2 * MARGIN
-        land_width = landscape(pagesize)[0] - 2 * MARGIN
-        plan.build(_Builder(doc, today, map_picture).story(width, land_width))
-        return plan.pages_seen
-
+    output = io.BytesIO()
+    plan = _PlanDocument(output, pagesize, title, author, today)  # metadata: any script
+    plan.pageCompression = 1 if page_compression else 0
+    width = pagesize[0] - 2 * MARGIN
+    land_width = landscape(pagesize)[0] - 2 * MARGIN
     try:
-        pages = build(io.BytesIO(), None)  # first pass: count the pages for "page x of y"
-        output = io.BytesIO()
-        build(output, pages)
+        plan.build(_Builder(doc, today, map_picture).story(width, land_width), canvasmaker=_NumberedCanvas)
     except LayoutError as error:
         raise ValueError(f"The action plan could not be laid out: {error}") from error
     _write_atomically(target, output.getvalue())
