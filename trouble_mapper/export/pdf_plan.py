@@ -355,6 +355,11 @@ class _Builder:
     def p(self, text: str, style: str = "cell", limit: int | None = MAX_CELL_CHARS) -> Paragraph:
         return Paragraph(markup(text, limit), self.s[style])
 
+    def word(self, text: str) -> str:
+        """A short cell that never wraps (a number, a date, a score) as plain text: a Paragraph per
+        cell is what makes long plans slow to lay out (each is wrapped several times)."""
+        return printable(text)
+
     def raw(self, safe_markup: str, style: str = "cell") -> Paragraph:
         return Paragraph(safe_markup, self.s[style])
 
@@ -367,6 +372,8 @@ class _Builder:
         table = LongTable(data, colWidths=widths, rowHeights=row_heights, repeatRows=1, splitByRow=1,
                       splitInRow=1, hAlign="LEFT")
         style = [
+            ("FONTNAME", (0, 1), (-1, -1), print_fonts().regular),  # for the plain-text cells (``word``)
+            ("FONTSIZE", (0, 1), (-1, -1), 8.5),
             ("GRID", (0, 0), (-1, -1), 0.4, RULE),
             ("BACKGROUND", (0, 0), (-1, 0), LIGHT),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -489,7 +496,7 @@ class _Builder:
                 rows.append([self.p(card.tag, "cell_bold"), self.p(_card_text(card)),
                              self.p(card.category or "-"),
                              self.p(zones[card.zone_id].name if card.zone_id in zones else "-"),
-                             self.p(str(card.votes)), self.p(_scores(card)),
+                             self.word(str(card.votes)), self.word(_scores(card)),
                              self.p(self.card_tags(causes_of.get(card.id, ())) or "-")])
             story.append(self.table(["Tag", "Trouble", "Category", "Zone", "Dots", "Scores", "Causes"], rows,
                                     self.widths([5, 30, 13, 12, 5, 14, 10], width)))
@@ -501,7 +508,7 @@ class _Builder:
         others = [c for c in doc.cards_in_tag_order() if c.kind is not CardKind.TROUBLE]
         if others:
             story += [Spacer(1, 10), self.heading("Causes, countermeasures and notes", "others", 1, "h2")]
-            rows = [[self.p(c.tag, "cell_bold"), self.p(c.kind.label), self.p(_card_text(c)),
+            rows = [[self.p(c.tag, "cell_bold"), self.word(c.kind.label), self.p(_card_text(c)),
                      self.p(zones[c.zone_id].name if c.zone_id in zones else "-"),
                      self.p(self.card_tags(effects_of.get(c.id, ())) or "-")] for c in others]
             story.append(self.table(["Tag", "Kind", "Text", "Zone", "Leads to"], rows,
@@ -522,9 +529,9 @@ class _Builder:
             what = markup(action.what, MAX_CELL_CHARS)
             if action.where:
                 what += f"<br/><i>Where:</i> {markup(action.where, 500)}"
-            rows.append([self.p(str(self.numbers[action.id])), self.raw(what),
+            rows.append([self.word(str(self.numbers[action.id])), self.raw(what),
                          self.p(self.person(action.owner_id)),
-                         self.p(action.due.isoformat() if action.due else "no date"), self.status(action),
+                         self.word(action.due.isoformat() if action.due else "no date"), self.status(action),
                          self.p(self.card_tags(action.card_ids) or "-"), self.p(action.check or "-")])
         table = self.table(["#", "What", "Owner", "Due", "Status", "Cards", "Check"], rows,
                            self.widths([3, 29, 12, 12, 12, 8, 21], width))
@@ -557,9 +564,9 @@ class _Builder:
             story.append(Spacer(1, 6))
             rows = []
             for action in by_owner[owner]:
-                rows.append([self.p(str(self.numbers[action.id])), self.p(action.what),
-                             self.p(action.due.isoformat() if action.due else "no date"), self.status(action),
-                             self.p(action.check or "-"), self.p("")])
+                rows.append([self.word(str(self.numbers[action.id])), self.p(action.what),
+                             self.word(action.due.isoformat() if action.due else "no date"),
+                             self.status(action), self.p(action.check or "-"), self.word("")])
             for _ in range(HANDWRITING_ROWS):
                 rows.append([self.p(" ")] * 6)
             heights = [None] * (len(by_owner[owner]) + 1) + [26.0] * HANDWRITING_ROWS
@@ -587,7 +594,7 @@ class _Builder:
                             "routine work)"
                             + (f"; subject matter experts: {experts}." if experts else "."), "small"))
         story.append(Spacer(1, 4))
-        rows = [[self.p(str(self.numbers[a.id])), self.p(a.what), self.p(self.person(a.owner_id)),
+        rows = [[self.word(str(self.numbers[a.id])), self.p(a.what), self.p(self.person(a.owner_id)),
                  self.status(a), self.p(a.check or "-")] for a in actions]
         story.append(self.table(["#", "What", "Owner", "Status", "Check"], rows,
                                 self.widths([3, 40, 14, 13, 30], width)))
