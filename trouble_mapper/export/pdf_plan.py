@@ -399,12 +399,19 @@ class _Builder:
         person = self.doc.people.get(person_id) if person_id else None
         return person.name if person else "Unassigned"
 
-    def status(self, action: Action) -> Paragraph:
+    def status(self, action: Action, column_width: float) -> Paragraph | str:
         if _is_overdue(action, self.today):
             days = (self.today - action.due).days  # type: ignore[operator]
             return self.raw(f"<b>OVERDUE</b><br/>{days} day{'s' if days != 1 else ''} late<br/>"
                             f"{escape(action.status.label)}", "cell_bold")
-        return self.p(action.status.label)
+        return self.short(action.status.label, column_width)
+
+    def short(self, text: str, column_width: float) -> Paragraph | str:
+        """Plain text when it fits its column on one line (padding included), else a wrapping Paragraph."""
+        plain = self.word(text)
+        if pdfmetrics.stringWidth(plain, print_fonts().regular, 8.5) <= column_width - 8:
+            return plain
+        return self.p(text)
 
     # sections
 
@@ -525,16 +532,18 @@ class _Builder:
                             "then by due date; closed actions last.", "small"))
         story.append(Spacer(1, 4))
         rows = []
+        columns = self.widths([3, 29, 12, 12, 12, 8, 21], width)
         for action in actions:
             what = markup(action.what, MAX_CELL_CHARS)
             if action.where:
                 what += f"<br/><i>Where:</i> {markup(action.where, 500)}"
             rows.append([self.word(str(self.numbers[action.id])), self.raw(what),
-                         self.p(self.person(action.owner_id)),
-                         self.word(action.due.isoformat() if action.due else "no date"), self.status(action),
-                         self.p(self.card_tags(action.card_ids) or "-"), self.p(action.check or "-")])
-        table = self.table(["#", "What", "Owner", "Due", "Status", "Cards", "Check"], rows,
-                           self.widths([3, 29, 12, 12, 12, 8, 21], width))
+                         self.short(self.person(action.owner_id), columns[2]),
+                         self.word(action.due.isoformat() if action.due else "no date"),
+                         self.status(action, columns[4]),
+                         self.short(self.card_tags(action.card_ids) or "-", columns[5]),
+                         self.p(action.check or "-")])
+        table = self.table(["#", "What", "Owner", "Due", "Status", "Cards", "Check"], rows, columns)
         table.setStyle(TableStyle([("BOX", (0, r + 1), (-1, r + 1), 1.6, INK)
                                    for r, a in enumerate(actions) if _is_overdue(a, self.today)]))
         story.append(table)
@@ -563,15 +572,16 @@ class _Builder:
                 story.append(self.p(", ".join(x for x in (person.function, roles) if x), "body"))
             story.append(Spacer(1, 6))
             rows = []
+            columns = self.widths([3, 34, 11, 13, 27, 12], width)
             for action in by_owner[owner]:
                 rows.append([self.word(str(self.numbers[action.id])), self.p(action.what),
                              self.word(action.due.isoformat() if action.due else "no date"),
-                             self.status(action), self.p(action.check or "-"), self.word("")])
+                             self.status(action, columns[3]), self.p(action.check or "-"), self.word("")])
             for _ in range(HANDWRITING_ROWS):
                 rows.append([self.p(" ")] * 6)
             heights = [None] * (len(by_owner[owner]) + 1) + [26.0] * HANDWRITING_ROWS
             table = self.table(["#", "What", "Due", "Status", "Check (how we know it worked)", "Done / date"],
-                               rows, self.widths([3, 34, 11, 13, 27, 12], width), zebra=False,
+                               rows, columns, zebra=False,
                                row_heights=heights)
             style = [("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white]),
                      ("BOX", (0, 0), (-1, -1), 1, INK)]
@@ -594,10 +604,12 @@ class _Builder:
                             "routine work)"
                             + (f"; subject matter experts: {experts}." if experts else "."), "small"))
         story.append(Spacer(1, 4))
-        rows = [[self.word(str(self.numbers[a.id])), self.p(a.what), self.p(self.person(a.owner_id)),
-                 self.status(a), self.p(a.check or "-")] for a in actions]
-        story.append(self.table(["#", "What", "Owner", "Status", "Check"], rows,
-                                self.widths([3, 40, 14, 13, 30], width)))
+        columns = self.widths([3, 40, 14, 13, 30], width)
+        rows = [[self.word(str(self.numbers[a.id])), self.p(a.what),
+                 self.short(self.person(a.owner_id), columns[2]), self.status(a, columns[3]),
+                 self.p(a.check or "-")]
+                for a in actions]
+        story.append(self.table(["#", "What", "Owner", "Status", "Check"], rows, columns))
         story.append(Spacer(1, 12))
         return story
 
