@@ -139,7 +139,7 @@ def test_write_csv_into_a_missing_folder_raises_and_leaves_nothing(tmp_path):
 
 def test_write_csv_failure_keeps_the_old_file(tmp_path, monkeypatch):
     """If the rename fails, the previous export is still there, whole, and the temporary file is gone."""
-    import trouble_mapper.interchange.csv_export as module
+    import trouble_mapper.atomic_file as module  # write_csv writes through it
 
     target = tmp_path / "plan.csv"
     target.write_bytes(b"old")

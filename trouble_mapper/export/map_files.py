@@ -10,8 +10,6 @@ reader never sees half a picture, and a failed export leaves nothing behind. Err
 from __future__ import annotations
 
 import errno
-import os
-import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
+from trouble_mapper import atomic_file
 from trouble_mapper.canvas.scene import MapScene
 from trouble_mapper.export.map_picture import ensure_gui_app
 from trouble_mapper.service import WorkshopService
@@ -179,21 +178,8 @@ def write_atomically(path: Path | str, data: bytes) -> None:
     Raises ExportFailed (an OSError with a message for the user); no temporary file is left behind.
     """
     path = check_target(path)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                             0o666)
-        try:
-            with open(descriptor, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-    except ExportFailed:
-        raise
+        atomic_file.write_atomically(path, data)
     except OSError as error:
         raise ExportFailed(_describe(error, path), error.errno) from error
 

@@ -12,10 +12,8 @@ draw are replaced by a visible mark rather than crashing. The file is written at
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -45,6 +43,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from trouble_mapper.atomic_file import write_atomically
 from trouble_mapper.canvas import palette as map_palette
 from trouble_mapper.domain import rules
 from trouble_mapper.domain.document import WorkshopDocument
@@ -713,23 +712,10 @@ def write_action_plan(path: str | os.PathLike, workshop_file_or_service, *, pape
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
-    folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise PlanExportError(f"Cannot write the action plan to {target}: it is a folder.")
-    temp_name = None
     try:
-        with tempfile.NamedTemporaryFile("wb", dir=folder, prefix=f".{target.name}.", suffix=".tmp",
-                                         delete=False) as stream:
-            temp_name = stream.name
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, target)
-        temp_name = None
+        write_atomically(target, data)
     except OSError as error:
         reason = error.strerror or str(error)
         raise PlanExportError(f"Cannot write the action plan to {target}: {reason}.") from error
-    finally:
-        if temp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)

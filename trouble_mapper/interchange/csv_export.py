@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import secrets
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
+from trouble_mapper.atomic_file import write_atomically
 from trouble_mapper.domain import rules
 from trouble_mapper.domain.document import WorkshopDocument
 from trouble_mapper.domain.model import Action, Card
@@ -136,15 +135,4 @@ def write_csv(path: Path | str, text: str) -> None:
     The text is written to a temporary file beside ``path``, flushed to disk, then renamed over
     ``path``: a reader never sees half a file. Raises OSError (nothing is left behind) when it cannot.
     """
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with open(descriptor, "w", encoding="utf-8-sig", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8-sig"))  # newline="" in csv: the text holds its own CRLFs
