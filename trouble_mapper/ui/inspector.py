@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -24,17 +24,16 @@ from PySide6.QtWidgets import (
 
 from trouble_mapper.domain.changes import Change
 from trouble_mapper.domain.model import Card, Workshop, Zone
-from trouble_mapper.domain.rules import RuleError
 from trouble_mapper.domain.vocabulary import CATEGORY_SCHEMES, FIX_ROUTES, CardKind
 
 if TYPE_CHECKING:
     from trouble_mapper.service import WorkshopService
+from trouble_mapper.ui.edit_feedback import EditFeedback
 
 HINT = "Select a card to edit it"
 NONE_LABEL = "(none)"
 MIXED_LABEL = "(mixed)"
 SEVERAL_TEXTS = "Select one card to edit its text"
-NOT_SAVED = "That change was not saved: the workshop file could not be written."
 BASE_POINT_SIZE = 13.0  # readable from the back of the room when the panel is projected
 HEADLINE_SCALE = 1.6
 MIN_WIDTH = 280  # the dock keeps its width whether a card is shown or not
@@ -130,7 +129,7 @@ class ChoiceBox(QComboBox):
             super().keyPressEvent(event)
 
 
-class CardInspector(QWidget):
+class CardInspector(QWidget, EditFeedback):
     """Side panel editing the selected card(s): text, details, kind, category, fix route and zone.
 
     ``show_cards`` is called when the map's selection changes; the panel refreshes itself from
@@ -365,20 +364,9 @@ class CardInspector(QWidget):
         if not self._edit(lambda: service.update_cards(card_ids, **{field: value})):
             self._refresh()  # put the choice back to what the cards hold
 
-    def _edit(self, edit: Callable[[], bool]) -> bool:
-        """Run a service edit; show why if it was refused or not saved. True when it was saved."""
-        try:
-            saved = edit()
-        except RuleError as error:  # EditRefused is a RuleError too
-            self._show_message(str(error))
-            self.edit_refused.emit(str(error))
-            return False
-        self._show_message("" if saved else NOT_SAVED)
-        return saved
-
-    def _show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+    def _refused(self, text: str) -> None:
+        self._show_message(text)
+        self.edit_refused.emit(text)
 
 
 def _unlisted(cards: list[Card], field: str, choices: list[Choice]) -> list[Card]:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
@@ -30,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from trouble_mapper.domain.model import Meeting, Person
-from trouble_mapper.domain.rules import RuleError, describe_count
+from trouble_mapper.domain.rules import describe_count
 from trouble_mapper.domain.since_meeting import ReportItem, SinceReport, changes_since, last_meeting_before
+from trouble_mapper.ui.edit_feedback import EditFeedback, message_label
 
 if TYPE_CHECKING:
     from trouble_mapper.service import WorkshopService
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 BASE_POINT_SIZE = 12.0
 ROOM_POINT_SIZE = 20.0  # the since-last-meeting list is read from the back of the room
-NOT_SAVED = "That change was not saved: the workshop file could not be written."
 READ_ONLY = "This workshop is open read-only: meetings cannot be started or edited."
 NO_MEETING = "No earlier meeting yet: start one, and next time this shows what happened since."
 ITEM_ID = Qt.ItemDataRole.UserRole
@@ -71,7 +70,7 @@ def report_lines(report: SinceReport) -> list[tuple[str, str]]:
     return lines
 
 
-class MeetingsPanel(QWidget):
+class MeetingsPanel(QWidget, EditFeedback):
     """Meetings list, "Start meeting", notes of the selected meeting, and the since-last-meeting view.
 
     ``today`` gives the date used for defaults and overdue checks (tests inject a fixed day).
@@ -98,12 +97,7 @@ class MeetingsPanel(QWidget):
     # Building.
 
     def _build(self) -> None:
-        self.message = QLabel()
-        self.message.setObjectName("meetingsMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: #7A1010; background: #FDE2E2; padding: 6px; "
-                                   f"font-size: {self.font().pointSizeF():g}pt;")
-        self.message.hide()
+        self.message = message_label(self, "meetingsMessage")
         self.tabs = QTabWidget()
         self.tabs.setObjectName("meetingsTabs")
         self.tabs.addTab(self._meetings_page(), "&Meetings")
@@ -370,23 +364,3 @@ class MeetingsPanel(QWidget):
         self.since_list.addItem(item)
 
     # Panel -> service.
-
-    def _edit(self, edit: Callable[[], object]) -> object:
-        """Run one service edit; show why when it is refused or not saved. Returns its result or None."""
-        try:
-            result = edit()
-        except RuleError as error:  # EditRefused is a RuleError too
-            self._show_message(str(error))
-            return None
-        self._show_message("" if result is not False else NOT_SAVED)
-        return result
-
-    def _show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-
-    def _ask(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                                      QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Yes

@@ -28,15 +28,14 @@ from PySide6.QtWidgets import (
 
 from trouble_mapper.domain import rules
 from trouble_mapper.domain.model import Action, Meeting
-from trouble_mapper.domain.rules import RuleError
 from trouble_mapper.domain.vocabulary import ActionStatus
 
 if TYPE_CHECKING:
     from trouble_mapper.service import WorkshopService
+from trouble_mapper.ui.edit_feedback import EditFeedback
 
 BASE_POINT_SIZE = 18.0  # read from the back of the room on a projector
 HEADLINE_POINT_SIZE = 30.0
-NOT_SAVED = "That change was not saved: the workshop file could not be written."
 READ_ONLY = "Read-only workshop: you can step through the actions but not change them."
 NO_MEETING = "Start a meeting first (Meetings > Start meeting): notes are kept with a meeting."
 NOTHING_OPEN = "No open actions: everything is closed."
@@ -68,7 +67,7 @@ def due_text(action: Action, today: date) -> str:
     return f"{action.due.isoformat()} (in {days} day{'s' if days != 1 else ''})"
 
 
-class ReviewDialog(QDialog):
+class ReviewDialog(QDialog, EditFeedback):
     """Steps through the actions open when it was opened; notes go to ``meeting_id``'s notes."""
 
     def __init__(self, service: WorkshopService, meeting_id: str | None = None,
@@ -229,7 +228,7 @@ class ReviewDialog(QDialog):
         action = self.current_action()
         if action is None or status is action.status:
             return False
-        return self._edit(lambda: self.service.update_action(action.id, status=status))
+        return bool(self._edit(lambda: self.service.update_action(action.id, status=status)))
 
     def move_due_a_week(self) -> bool:
         """Push the due date a week on (from today when it had none)."""
@@ -242,7 +241,7 @@ class ReviewDialog(QDialog):
         action = self.current_action()
         if action is None or new_due == action.due:
             return False
-        return self._edit(lambda: self.service.update_action(action.id, due=new_due))
+        return bool(self._edit(lambda: self.service.update_action(action.id, due=new_due)))
 
     def add_note(self, text: str) -> bool:
         """Append '<action>: <text>' to the meeting's notes (one service call)."""
@@ -254,7 +253,7 @@ class ReviewDialog(QDialog):
             return False
         line = f"{' '.join(action.what.split())}: {text}"
         notes = f"{meeting.notes.rstrip()}\n{line}" if meeting.notes.strip() else line
-        return self._edit(lambda: self.service.update_meeting(meeting.id, notes=notes))
+        return bool(self._edit(lambda: self.service.update_meeting(meeting.id, notes=notes)))
 
     # Model -> view.
 
@@ -368,16 +367,3 @@ class ReviewDialog(QDialog):
             self.note_edit.clear()
             self.setFocus(Qt.FocusReason.OtherFocusReason)  # arrows step again
 
-    def _edit(self, edit: Callable[[], bool]) -> bool:
-        """Run one service edit; show why when it is refused or not saved. True when it was saved."""
-        try:
-            saved = edit()
-        except RuleError as error:  # EditRefused is a RuleError too
-            self._show_message(str(error))
-            return False
-        self._show_message("" if saved else NOT_SAVED)
-        return saved
-
-    def _show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))

@@ -22,21 +22,19 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from trouble_mapper.domain.model import Action, Person
-from trouble_mapper.domain.rules import RuleError
 from trouble_mapper.domain.vocabulary import Role
 
 if TYPE_CHECKING:
     from trouble_mapper.service import WorkshopService
+from trouble_mapper.ui.edit_feedback import EditFeedback, message_label
 
 BASE_POINT_SIZE = 12.0
-NOT_SAVED = "That change was not saved: the workshop file could not be written."
 READ_ONLY = "This workshop is open read-only: the roster cannot be changed."
 NEEDS_NAME = "Type a name first."
 MAX_ACTIONS_LISTED = 10
@@ -75,7 +73,7 @@ def _bullets(actions: Sequence[Action]) -> str:
     return "\n".join(shown)
 
 
-class RosterDialog(QDialog):
+class RosterDialog(QDialog, EditFeedback):
     """The people of the workshop: a list on the left, the selected (or new) person's details on the right.
 
     ``confirm(title, text)`` asks before a removal; tests and callers may replace it.
@@ -104,12 +102,7 @@ class RosterDialog(QDialog):
         self.people_list.setAccessibleName("Team members")
         self.people_list.setWordWrap(True)
         self.people_list.currentItemChanged.connect(lambda *_: self._show_person(self.selected_id()))
-        self.message = QLabel()
-        self.message.setObjectName("rosterMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: #7A1010; background: #FDE2E2; padding: 6px; "
-                                   f"font-size: {self.font().pointSizeF():g}pt;")
-        self.message.hide()
+        self.message = message_label(self, "rosterMessage")
         columns = QHBoxLayout()
         columns.addWidget(self.people_list, 2)
         columns.addWidget(self._details(), 3)
@@ -273,23 +266,3 @@ class RosterDialog(QDialog):
             self._show_message(READ_ONLY)
 
     # Dialog -> service.
-
-    def _edit(self, edit: Callable[[], object]) -> object:
-        """Run one service edit; show why when it is refused or not saved. Returns its result or None."""
-        try:
-            result = edit()
-        except RuleError as error:  # EditRefused is a RuleError too
-            self._show_message(str(error))
-            return None
-        self._show_message("" if result is not False else NOT_SAVED)
-        return result
-
-    def _show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-
-    def _ask(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                                      QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Yes
