@@ -44,7 +44,8 @@ def font_name() -> str:
 
 
 def plan_rows(doc, today: date) -> list[list]:
-    """The action plan's rows from the document: plain strings, Paragraphs for the wrapping columns."""
+    """The action plan's rows from the document: plain strings, Paragraphs for the wrapping columns (as a
+    reportlab user would write it; the app wraps those columns itself, see export/cell_text.py)."""
     from xml.sax.saxutils import escape
 
     from reportlab.lib.styles import ParagraphStyle
@@ -178,9 +179,8 @@ def main(runs: int = RUNS) -> dict:
         f"{picture}; render_map runs: {', '.join(f'{v:.0f}' for v in map_ms)} ms",
     ]
     if ratio > TARGET_RATIO:
-        notes.append(f"ratio {ratio:.1f}x misses {TARGET_RATIO}x: the plan wraps each action's text "
-                     "in more Paragraphs per row (what, where, check, status) than the bare rows, and "
-                     "lays out the map page and cover")
+        notes.append(f"ratio {ratio:.1f}x misses {TARGET_RATIO}x: the plan adds the map picture "
+                     "(see the _map_jpeg line), the cover and more columns per row than the bare rows")
     figures = [
         Figure(f"action plan PDF, {troubles} troubles + {PLAN_ACTIONS} actions "
                f"({'median' if timed_runs > 1 else 'one run'})", ms(export_median),

@@ -81,8 +81,9 @@ def visual_order(text: str) -> str:
     """Right-to-left text (Hebrew, Arabic) put in the order it is drawn, Arabic letters joined.
 
     reportlab draws left to right and does not shape: python-bidi reorders each line and
-    arabic-reshaper picks the joined letter forms. A paragraph that wraps over several lines is
-    reordered line by line as typed, not as wrapped (a known limit for long right-to-left texts).
+    arabic-reshaper picks the joined letter forms. Used for Paragraphs (cover, meeting notes), which
+    are reordered line by line as typed, not as wrapped; table cells wrap first and reorder each
+    printed line (``cell_text``).
     """
     if not any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
         return text

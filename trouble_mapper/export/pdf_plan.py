@@ -49,6 +49,7 @@ from trouble_mapper.domain import rules
 from trouble_mapper.domain.document import WorkshopDocument
 from trouble_mapper.domain.model import Action, Card, Person
 from trouble_mapper.domain.vocabulary import CATEGORY_SCHEMES, CardKind, Role
+from trouble_mapper.export.cell_text import cell_lines
 from trouble_mapper.export.fonts import print_fonts, printable
 from trouble_mapper.service import WorkshopService
 from trouble_mapper.storage.workshop_file import WorkshopFile
@@ -56,7 +57,8 @@ from trouble_mapper.storage.workshop_file import WorkshopFile
 rl_config.useA85 = 0  # write the map picture as binary: ASCII85-encoding it in Python took seconds
 PAPERS = {"a4": A4, "letter": LETTER}
 MARGIN = 15 * mm
-MAX_CELL_CHARS = 3000  # longer texts are cut in table cells (a row must fit on one page)
+MAX_CELL_CHARS = 3000  # longer texts are cut in table cells
+CELL_SIZE, CELL_LEADING, CELL_PAD = 8.5, 10.5, 3.0  # table text: font size, line spacing, side padding
 HANDWRITING_ROWS = 5
 MAP_PIXELS = 4000
 
@@ -87,8 +89,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=10.5),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
-        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=fonts.bold, fontSize=8.5,
-                                    leading=10.5),
         "head": ParagraphStyle("head", parent=base, fontName=fonts.bold, fontSize=8.5, leading=10.5),
         "title": ParagraphStyle("title", parent=base, fontName=fonts.bold, fontSize=22, leading=27,
                                 spaceAfter=6),
@@ -355,9 +355,16 @@ class _Builder:
         return Paragraph(markup(text, limit), self.s[style])
 
     def word(self, text: str) -> str:
-        """A short cell that never wraps (a number, a date, a score) as plain text: a Paragraph per
-        cell is what makes long plans slow to lay out (each is wrapped several times)."""
+        """A short cell that never wraps (a number, a date, a score) as plain text."""
         return printable(text)
+
+    def lines(self, text: str, column_width: float, bold: bool = False,
+              limit: int | None = MAX_CELL_CHARS) -> str:
+        """A table cell's text wrapped to its column (padding taken off) as plain lines: a Paragraph
+        per cell is what made long plans slow to lay out (each is wrapped several times)."""
+        fonts = print_fonts()
+        return cell_lines(text, fonts.bold if bold else fonts.regular, CELL_SIZE, column_width - 2 * CELL_PAD,
+                          limit)
 
     def raw(self, safe_markup: str, style: str = "cell") -> Paragraph:
         return Paragraph(safe_markup, self.s[style])
@@ -366,19 +373,25 @@ class _Builder:
         return _Heading(markup(text), self.s[style], key, level, printable(text))
 
     def table(self, header: list[str], rows: list[list], widths: list[float], zebra: bool = True,
-              row_heights: list[float | None] | None = None) -> Table:
+              row_heights: list[float | None] | None = None,
+              bold_cells: list[tuple[int, int]] = ()) -> Table:
+        """A long table with a repeated header row; ``bold_cells`` (column, row) count body rows from 0."""
         data = [[self.raw(escape(h), "head") for h in header], *rows]
         table = LongTable(data, colWidths=widths, rowHeights=row_heights, repeatRows=1, splitByRow=1,
                       splitInRow=1, hAlign="LEFT")
+        fonts = print_fonts()
         style = [
-            ("FONTNAME", (0, 1), (-1, -1), print_fonts().regular),  # for the plain-text cells (``word``)
-            ("FONTSIZE", (0, 1), (-1, -1), 8.5),
+            ("FONTNAME", (0, 1), (-1, -1), fonts.regular),  # the plain-text cells (``lines``, ``word``)
+            ("FONTSIZE", (0, 1), (-1, -1), CELL_SIZE),
+            ("LEADING", (0, 1), (-1, -1), CELL_LEADING),
             ("GRID", (0, 0), (-1, -1), 0.4, RULE),
             ("BACKGROUND", (0, 0), (-1, 0), LIGHT),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ]
+        style += [("FONTNAME", (column, row + 1), (column, row + 1), fonts.bold)
+                  for column, row in bold_cells]
         if zebra:
             style += [("BACKGROUND", (0, r), (-1, r), colors.HexColor("#F7F7F7"))
                       for r in range(2, len(data), 2)]
@@ -398,19 +411,13 @@ class _Builder:
         person = self.doc.people.get(person_id) if person_id else None
         return person.name if person else "Unassigned"
 
-    def status(self, action: Action, column_width: float) -> Paragraph | str:
+    def status(self, action: Action, column_width: float) -> str:
+        """The status; an overdue action's cell says OVERDUE and by how many days (printed in bold)."""
         if _is_overdue(action, self.today):
             days = (self.today - action.due).days  # type: ignore[operator]
-            return self.raw(f"<b>OVERDUE</b><br/>{days} day{'s' if days != 1 else ''} late<br/>"
-                            f"{escape(action.status.label)}", "cell_bold")
-        return self.short(action.status.label, column_width)
-
-    def short(self, text: str, column_width: float) -> Paragraph | str:
-        """Plain text when it fits its column on one line (padding included), else a wrapping Paragraph."""
-        plain = self.word(text)
-        if pdfmetrics.stringWidth(plain, print_fonts().regular, 8.5) <= column_width - 8:
-            return plain
-        return self.p(text)
+            return self.lines(f"OVERDUE\n{days} day{'s' if days != 1 else ''} late\n{action.status.label}",
+                              column_width, bold=True)
+        return self.lines(action.status.label, column_width)
 
     # sections
 
@@ -497,15 +504,15 @@ class _Builder:
         story: list = [self.heading("Trouble register", "register")]
         troubles = doc.cards_in_tag_order(CardKind.TROUBLE)
         if troubles:
-            rows = []
-            for card in troubles:
-                rows.append([self.p(card.tag, "cell_bold"), self.p(_card_text(card)),
-                             self.p(card.category or "-"),
-                             self.p(zones[card.zone_id].name if card.zone_id in zones else "-"),
-                             self.word(str(card.votes)), self.word(_scores(card)),
-                             self.p(self.card_tags(causes_of.get(card.id, ())) or "-")])
+            columns = self.widths([5, 30, 13, 12, 5, 14, 10], width)
+            rows = [[self.lines(card.tag, columns[0], bold=True), self.lines(_card_text(card), columns[1]),
+                     self.lines(card.category or "-", columns[2]),
+                     self.lines(zones[card.zone_id].name if card.zone_id in zones else "-", columns[3]),
+                     self.word(str(card.votes)), self.lines(_scores(card), columns[5]),
+                     self.lines(self.card_tags(causes_of.get(card.id, ())) or "-", columns[6])]
+                    for card in troubles]
             story.append(self.table(["Tag", "Trouble", "Category", "Zone", "Dots", "Scores", "Causes"], rows,
-                                    self.widths([5, 30, 13, 12, 5, 14, 10], width)))
+                                    columns, bold_cells=[(0, r) for r in range(len(rows))]))
             story.append(Spacer(1, 4))
             story.append(self.p("Scores: I impact, E effort, S severity, F frequency (1 low to 5 high); "
                                 "risk = severity × frequency.", "small"))
@@ -514,11 +521,13 @@ class _Builder:
         others = [c for c in doc.cards_in_tag_order() if c.kind is not CardKind.TROUBLE]
         if others:
             story += [Spacer(1, 10), self.heading("Causes, countermeasures and notes", "others", 1, "h2")]
-            rows = [[self.p(c.tag, "cell_bold"), self.word(c.kind.label), self.p(_card_text(c)),
-                     self.p(zones[c.zone_id].name if c.zone_id in zones else "-"),
-                     self.p(self.card_tags(effects_of.get(c.id, ())) or "-")] for c in others]
-            story.append(self.table(["Tag", "Kind", "Text", "Zone", "Leads to"], rows,
-                                    self.widths([5, 15, 45, 13, 12], width)))
+            columns = self.widths([5, 15, 45, 13, 12], width)
+            rows = [[self.lines(c.tag, columns[0], bold=True), self.lines(c.kind.label, columns[1]),
+                     self.lines(_card_text(c), columns[2]),
+                     self.lines(zones[c.zone_id].name if c.zone_id in zones else "-", columns[3]),
+                     self.lines(self.card_tags(effects_of.get(c.id, ())) or "-", columns[4])] for c in others]
+            story.append(self.table(["Tag", "Kind", "Text", "Zone", "Leads to"], rows, columns,
+                                    bold_cells=[(0, r) for r in range(len(rows))]))
         return story
 
     def plan(self, width: float) -> list:
@@ -533,18 +542,19 @@ class _Builder:
         rows = []
         columns = self.widths([3, 29, 12, 12, 12, 8, 21], width)
         for action in actions:
-            what = markup(action.what, MAX_CELL_CHARS)
+            what = self.lines(action.what, columns[1])
             if action.where:
-                what += f"<br/><i>Where:</i> {markup(action.where, 500)}"
-            rows.append([self.word(str(self.numbers[action.id])), self.raw(what),
-                         self.short(self.person(action.owner_id), columns[2]),
+                what += "\n" + self.lines("Where: " + action.where, columns[1], limit=500)
+            rows.append([self.word(str(self.numbers[action.id])), what,
+                         self.lines(self.person(action.owner_id), columns[2]),
                          self.word(action.due.isoformat() if action.due else "no date"),
                          self.status(action, columns[4]),
-                         self.short(self.card_tags(action.card_ids) or "-", columns[5]),
-                         self.p(action.check or "-")])
-        table = self.table(["#", "What", "Owner", "Due", "Status", "Cards", "Check"], rows, columns)
-        table.setStyle(TableStyle([("BOX", (0, r + 1), (-1, r + 1), 1.6, INK)
-                                   for r, a in enumerate(actions) if _is_overdue(a, self.today)]))
+                         self.lines(self.card_tags(action.card_ids) or "-", columns[5]),
+                         self.lines(action.check or "-", columns[6])])
+        late = [r for r, a in enumerate(actions) if _is_overdue(a, self.today)]
+        table = self.table(["#", "What", "Owner", "Due", "Status", "Cards", "Check"], rows, columns,
+                           bold_cells=[(4, r) for r in late])
+        table.setStyle(TableStyle([("BOX", (0, r + 1), (-1, r + 1), 1.6, INK) for r in late]))
         story.append(table)
         return story
 
@@ -573,19 +583,19 @@ class _Builder:
             rows = []
             columns = self.widths([3, 34, 11, 13, 27, 12], width)
             for action in by_owner[owner]:
-                rows.append([self.word(str(self.numbers[action.id])), self.p(action.what),
+                rows.append([self.word(str(self.numbers[action.id])), self.lines(action.what, columns[1]),
                              self.word(action.due.isoformat() if action.due else "no date"),
-                             self.status(action, columns[3]), self.p(action.check or "-"), self.word("")])
-            for _ in range(HANDWRITING_ROWS):
-                rows.append([self.p(" ")] * 6)
+                             self.status(action, columns[3]), self.lines(action.check or "-", columns[4]),
+                             ""])
+            rows += [[""] * 6 for _ in range(HANDWRITING_ROWS)]
             heights = [None] * (len(by_owner[owner]) + 1) + [26.0] * HANDWRITING_ROWS
+            late = [r for r, a in enumerate(by_owner[owner]) if _is_overdue(a, self.today)]
             table = self.table(["#", "What", "Due", "Status", "Check (how we know it worked)", "Done / date"],
-                               rows, columns, zebra=False,
-                               row_heights=heights)
+                               rows, columns, zebra=False, row_heights=heights,
+                               bold_cells=[(3, r) for r in late])
             style = [("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white]),
                      ("BOX", (0, 0), (-1, -1), 1, INK)]
-            style += [("BOX", (0, r + 1), (-1, r + 1), 1.6, INK)
-                      for r, a in enumerate(by_owner[owner]) if _is_overdue(a, self.today)]
+            style += [("BOX", (0, r + 1), (-1, r + 1), 1.6, INK) for r in late]
             table.setStyle(TableStyle(style))
             story.append(table)
             story.append(Spacer(1, 6))
@@ -604,11 +614,13 @@ class _Builder:
                             + (f"; subject matter experts: {experts}." if experts else "."), "small"))
         story.append(Spacer(1, 4))
         columns = self.widths([3, 40, 14, 13, 30], width)
-        rows = [[self.word(str(self.numbers[a.id])), self.p(a.what),
-                 self.short(self.person(a.owner_id), columns[2]), self.status(a, columns[3]),
-                 self.p(a.check or "-")]
+        rows = [[self.word(str(self.numbers[a.id])), self.lines(a.what, columns[1]),
+                 self.lines(self.person(a.owner_id), columns[2]), self.status(a, columns[3]),
+                 self.lines(a.check or "-", columns[4])]
                 for a in actions]
-        story.append(self.table(["#", "What", "Owner", "Status", "Check"], rows, columns))
+        late = [r for r, a in enumerate(actions) if _is_overdue(a, self.today)]
+        story.append(self.table(["#", "What", "Owner", "Status", "Check"], rows, columns,
+                                bold_cells=[(3, r) for r in late]))
         story.append(Spacer(1, 12))
         return story
 

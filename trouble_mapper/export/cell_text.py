@@ -1,0 +1,126 @@
+"""Table cells as plain text lines, wrapped once here instead of by a reportlab Paragraph.
+
+A Paragraph in a table cell is wrapped several times while a long table is laid out (row heights,
+page splits, drawing); a plain string with line breaks is measured once and drawn line by line. Long
+plans print about twice as fast this way. The lines are wrapped in typing order and then put in drawing
+order one printed line at a time, so a right-to-left text that wraps reads right on every line.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from reportlab.pdfbase import pdfmetrics
+
+from trouble_mapper.export.fonts import Fonts, print_fonts
+
+_RTL_CLASSES = ("R", "AL")
+
+
+def cell_lines(text: str, font: str, size: float, width: float, limit: int | None = None) -> str:
+    """``text`` wrapped to ``width`` points in ``font`` at ``size``, as lines joined by newlines.
+
+    Breaks at spaces; a word wider than the column is broken between characters. Typed line breaks are
+    kept; characters the font lacks become the replacement mark (and are reported, see ``fonts``).
+    ``limit`` cuts very long texts and says how much was left out.
+    """
+    text = text or ""
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + f" … ({len(text) - limit:,} more characters not printed)"
+    fonts = print_fonts()
+    lines: list[str] = []
+    for paragraph in _clean(text, fonts).split("\n"):
+        rtl = _has_rtl(paragraph)
+        if rtl:
+            paragraph = _reshape(paragraph)
+        wrapped = _wrap(paragraph, font, size, width)
+        lines += [_display(line) for line in wrapped] if rtl else wrapped
+    return "\n".join(lines)
+
+
+def _clean(text: str, fonts: Fonts) -> str:
+    """Tabs to spaces, control characters dropped, glyphs the font lacks replaced (one mark per run)."""
+    out: list[str] = []
+    covers, mark = fonts.covers, fonts.replacement
+    for ch in text:
+        if ch == "\n":
+            out.append(ch)
+        elif ch == "\t":
+            out.append(" ")
+        elif covers(ch):
+            out.append(ch)
+        else:
+            category = unicodedata.category(ch)
+            if category in ("Cc", "Cs", "Co", "Cn") or category in ("Mn", "Me", "Cf"):
+                continue  # controls, and combining marks or joiners the font lacks: dropped quietly
+            fonts.missed.add(ch)
+            if not out or out[-1] != mark:
+                out.append(mark)
+    return "".join(out)
+
+
+def _wrap(paragraph: str, font: str, size: float, width: float) -> list[str]:
+    """Greedy line filling: as many words per line as fit."""
+    measure = _measurer(font, size)
+    space = measure(" ")
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0.0
+    for word in paragraph.split(" "):
+        if not word:
+            continue
+        word_width = measure(word)
+        if line and used + space + word_width <= width:
+            line.append(word)
+            used += space + word_width
+            continue
+        if line:
+            lines.append(" ".join(line))
+            line, used = [], 0.0
+        if word_width > width:
+            pieces = _break_word(word, measure, width)
+            lines += pieces[:-1]
+            word = pieces[-1]
+            word_width = measure(word)
+        line, used = [word], word_width
+    if line:
+        lines.append(" ".join(line))
+    return lines or [""]
+
+
+def _break_word(word: str, measure, width: float) -> list[str]:
+    """A word too wide for the column, cut into pieces that fit (at least one character each)."""
+    pieces: list[str] = []
+    start, used = 0, 0.0
+    for index, ch in enumerate(word):
+        ch_width = measure(ch)
+        if index > start and used + ch_width > width:
+            pieces.append(word[start:index])
+            start, used = index, 0.0
+        used += ch_width
+    pieces.append(word[start:])
+    return pieces
+
+
+@lru_cache(maxsize=16)
+def _measurer(font: str, size: float):
+    """A string-width function for one font and size, with the width of each word remembered."""
+    width_of = pdfmetrics.getFont(font).stringWidth
+    return lru_cache(maxsize=65536)(lambda text: width_of(text, size))
+
+
+def _has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in text if ord(ch) >= 0x590)
+
+
+def _reshape(text: str) -> str:
+    import arabic_reshaper
+
+    return arabic_reshaper.reshape(text)
+
+
+def _display(line: str) -> str:
+    from bidi.algorithm import get_display
+
+    return get_display(line)
