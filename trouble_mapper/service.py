@@ -27,6 +27,7 @@ from trouble_mapper.domain.model import (
     new_id,
 )
 from trouble_mapper.domain.rules import RuleError, describe_count
+from trouble_mapper.domain.session import Session
 from trouble_mapper.domain.vocabulary import CardKind, Role
 from trouble_mapper.storage.errors import SaveFailed
 from trouble_mapper.storage.workshop_file import WorkshopFile
@@ -126,6 +127,18 @@ class WorkshopService(QObject):
 
     def update_workshop(self, **fields: Any) -> bool:
         return self.push("Edit workshop details", [self._updated(Workshop, "workshop", fields)])
+
+    # The running session: phase and time box, stored at once but never an undo step (Ctrl+Z undoes
+    # the last edit of the map, not a pause of the timer).
+
+    def update_session(self, session: Session, label: str) -> bool:
+        """Store the session's new value. True when saved (or unchanged)."""
+        if self.read_only:
+            raise EditRefused("This workshop is open read-only: the phase and timer cannot be saved.")
+        before = self.document.session
+        if session == before:
+            return True
+        return self.apply([Change(before, session)], label, "do")
 
     # Cards.
 

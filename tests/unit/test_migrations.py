@@ -196,9 +196,20 @@ def test_failure_recording_the_new_version_rolls_the_step_back(monkeypatch, old_
     assert user_version(old_file) == V + 1
 
 
-def format_1_file(path: Path) -> Path:
-    """A genuine format-1 workshop: no votes table, no dots-per-person setting."""
+def format_2_file(path: Path) -> Path:
+    """A genuine format-2 workshop: no session table (phase and time box)."""
     create_workshop(path, Workshop(title="Old line")).close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE session")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    return path
+
+
+def format_1_file(path: Path) -> Path:
+    """A genuine format-1 workshop: no votes table, no dots-per-person setting (and no session)."""
+    format_2_file(path)
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE votes")
     conn.execute("ALTER TABLE workshop DROP COLUMN dots_per_person")
@@ -236,6 +247,20 @@ def test_a_format_1_file_gets_dots_per_person_and_votes(tmp_path):
         assert opened.document.votes == {}
     finally:
         opened.close()
-    assert user_version(path) == 2
+    assert user_version(path) == schema.SCHEMA_VERSION
     assert columns(path, "votes") == ["id", "card_id", "person_id", "dots"]
     assert user_version(backup_path_for(path, 1)) == 1
+
+
+def test_a_format_2_file_gets_a_session_in_the_first_phase(tmp_path):
+    """The real migration 2 -> 3: the session table (phase, time box) is added, starting at Frame."""
+    from trouble_mapper.domain.session import Phase, Session
+
+    path = format_2_file(tmp_path / "Old line.troublemap")
+    opened = open_workshop(path)
+    try:
+        assert opened.document.session == Session() and opened.document.session.phase is Phase.FRAME
+    finally:
+        opened.close()
+    assert user_version(path) == 3
+    assert columns(path, "session") == ["id", "phase", "timebox_s", "started_at", "elapsed_s"]

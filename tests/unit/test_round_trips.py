@@ -359,6 +359,7 @@ def test_scenarios_cover_every_public_edit_method():
                     "update_background", "remove_background"}
     public = {name for name, value in vars(WorkshopService).items()
               if inspect.isfunction(value) and not name.startswith("_")} - {"apply", "push", "close"}
+    public -= {"update_session"}  # not an undo step: stored and reopened in test_session.py
     assert public == edit_methods, "a new edit method needs a round-trip scenario"
     names = {s.name for s in SCENARIOS}
     assert edit_methods <= names

@@ -20,6 +20,7 @@ from trouble_mapper.domain.model import (
     Workshop,
     Zone,
 )
+from trouble_mapper.domain.session import Session
 from trouble_mapper.domain.vocabulary import ActionStatus, CardKind
 
 
@@ -36,6 +37,7 @@ class WorkshopDocument:
     meetings: dict[str, Meeting] = field(default_factory=dict)
     votes: dict[str, Vote] = field(default_factory=dict)
     background: Background | None = None
+    session: Session = field(default_factory=Session)  # phase and time box: not an undo step
     tag_high_water: dict[CardKind, int] = field(default_factory=dict)
 
     def _collection(self, entity_type: type) -> dict[str, Entity] | None:
@@ -50,6 +52,8 @@ class WorkshopDocument:
             return self.workshop
         if entity_type is Background:
             return self.background
+        if entity_type is Session:
+            return self.session
         collection = self._collection(entity_type)
         if collection is None:
             raise TypeError(f"not a workshop entity: {entity_type!r}")
@@ -63,6 +67,8 @@ class WorkshopDocument:
                 self.workshop = change.after if change.after is not None else Workshop()
             elif isinstance(entity, Background):
                 self.background = change.after  # type: ignore[assignment]
+            elif isinstance(entity, Session):
+                self.session = change.after if change.after is not None else Session()
             else:
                 collection = self._collection(type(entity))
                 assert collection is not None
@@ -110,4 +116,4 @@ class WorkshopDocument:
                 and self.zones == other.zones and self.cards == other.cards
                 and self.links == other.links and self.actions == other.actions
                 and self.meetings == other.meetings and self.votes == other.votes
-                and self.background == other.background)
+                and self.background == other.background and self.session == other.session)

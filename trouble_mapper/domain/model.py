@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
+from trouble_mapper.domain.session import Session
 from trouble_mapper.domain.vocabulary import (
     DEFAULT_SCHEME,
     ActionStatus,
@@ -161,5 +162,6 @@ class Background:
     locked: bool = True
 
 
-Entity = Workshop | Person | Zone | Card | Link | Action | Meeting | Vote | Background
-ENTITY_TYPES: tuple[type, ...] = (Workshop, Person, Zone, Card, Link, Action, Meeting, Vote, Background)
+Entity = Workshop | Person | Zone | Card | Link | Action | Meeting | Vote | Background | Session
+ENTITY_TYPES: tuple[type, ...] = (Workshop, Person, Zone, Card, Link, Action, Meeting, Vote, Background,
+                                  Session)

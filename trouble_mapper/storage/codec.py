@@ -23,10 +23,11 @@ from trouble_mapper.domain.model import (
     Workshop,
     Zone,
 )
+from trouble_mapper.domain.session import Session
 
 TABLES: dict[type, str] = {
     Workshop: "workshop", Person: "people", Zone: "zones", Card: "cards", Link: "links",
-    Action: "actions", Meeting: "meetings", Vote: "votes", Background: "background",
+    Action: "actions", Meeting: "meetings", Vote: "votes", Background: "background", Session: "session",
 }
 ENTITY_OF_TABLE = {table: entity_type for entity_type, table in TABLES.items()}
 

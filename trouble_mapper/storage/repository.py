@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from trouble_mapper.domain.changes import Change
 from trouble_mapper.domain.document import WorkshopDocument
 from trouble_mapper.domain.model import Background, Card, Workshop
+from trouble_mapper.domain.session import Session
 from trouble_mapper.domain.vocabulary import CardKind
 from trouble_mapper.storage.codec import CODECS, EntityCodec
 from trouble_mapper.storage.errors import SaveFailed
@@ -96,6 +97,8 @@ class Repository:
                 doc.workshop = entities[0] if entities else Workshop()
             elif entity_type is Background:
                 doc.background = entities[0] if entities else None
+            elif entity_type is Session:
+                doc.session = entities[0] if entities else Session()
             else:
                 collection = doc._collection(entity_type)
                 assert collection is not None

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 APPLICATION_ID = 0x54524D50  # "TRMP" in the SQLite header: marks the file as ours
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 HISTORY_TABLE = "history"
 COUNTERS_TABLE = "tag_counters"
@@ -40,7 +40,7 @@ def mark(db: sqlite_utils.Database, version: int) -> None:
     db.execute(f"PRAGMA user_version = {int(version)}")
 
 
-TABLES_ADDED_IN: dict[int, set[str]] = {2: {"votes"}}  # format -> tables it brought
+TABLES_ADDED_IN: dict[int, set[str]] = {2: {"votes"}, 3: {"session"}}  # format -> tables it brought
 
 
 def expected_tables(version: int | None = None) -> set[str]:
@@ -58,4 +58,10 @@ def _votes_by_name(db: sqlite_utils.Database) -> None:
     db["votes"].create({"id": str, "card_id": str, "person_id": str, "dots": int}, pk="id")
 
 
-MIGRATIONS: dict[int, Migration] = {1: _votes_by_name}
+def _session(db: sqlite_utils.Database) -> None:
+    """Format 3: the running session (phase and time box), so a restart resumes the workshop."""
+    db["session"].create({"id": str, "phase": str, "timebox_s": int, "started_at": float, "elapsed_s": float},
+                         pk="id")
+
+
+MIGRATIONS: dict[int, Migration] = {1: _votes_by_name, 2: _session}
