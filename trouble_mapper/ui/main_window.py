@@ -11,6 +11,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QInputDialog,
@@ -27,11 +28,10 @@ from trouble_mapper import APP_NAME, FILE_SUFFIX
 from trouble_mapper.canvas.legend import LegendOverlay
 from trouble_mapper.canvas.scene import MapScene
 from trouble_mapper.canvas.view import MapView
-from trouble_mapper.domain.model import Workshop
 from trouble_mapper.domain.rules import RuleError, describe_count
 from trouble_mapper.service import WorkshopService
 from trouble_mapper.storage.errors import WorkshopFileError
-from trouble_mapper.storage.workshop_file import create_workshop, open_workshop
+from trouble_mapper.storage.workshop_file import open_workshop
 from trouble_mapper.ui import places
 from trouble_mapper.ui.background_dialogs import BackgroundDialogs
 from trouble_mapper.ui.csv_dialogs import CsvDialogs
@@ -181,11 +181,18 @@ class MainWindow(QMainWindow):
         view_menu.addActions([self.legend_action, self.inspector_dock.toggleViewAction(),
                               self.tables_dock.toggleViewAction(), self.priorities_dock.toggleViewAction(),
                               self.meetings_dock.toggleViewAction()])
+        workshop_menu = self.menuBar().addMenu("&Workshop")
+        self.details_action = workshop_menu.addAction("&Details…", self.open_details)
         team_menu = self.menuBar().addMenu("&Team")
         self.roster_action = team_menu.addAction("Team &Roster…", self.open_roster)
         self.dots_action = team_menu.addAction("&Dots per Person…", self.ask_dots_per_person)
         self.review_action = team_menu.addAction("&Review Open Actions…", self.open_review)
         team_menu.addAction(self.meetings_dock.toggleViewAction())
+        workshop_menu.addAction(self.roster_action)
+        workshop_menu.addAction(self.dots_action)
+        background_menu = workshop_menu.addMenu("&Background")
+        background_menu.addActions([self.map_actions.import_background, self.map_actions.paste_background])
+        background_menu.aboutToShow.connect(lambda: self.backgrounds.fill_menu(background_menu))
         self._update_actions()
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea,
@@ -244,6 +251,14 @@ class MainWindow(QMainWindow):
         if self.service is not None:
             dialog = RosterDialog(self.service, self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # it listens to the service while open
+            dialog.open()
+
+    def open_details(self) -> None:
+        from trouble_mapper.ui.workshop_details import WorkshopDetailsDialog  # loaded when first needed
+
+        if self.service is not None:
+            dialog = WorkshopDetailsDialog(self.service, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()
 
     def open_review(self) -> None:
@@ -347,6 +362,7 @@ class MainWindow(QMainWindow):
         self.map_actions.bind(self.view, editable)
         self.search_box.setEnabled(is_open)
         self.roster_action.setEnabled(is_open)
+        self.details_action.setEnabled(is_open)
         self.import_csv_action.setEnabled(editable)
         self.export_register_action.setEnabled(is_open)
         self.export_plan_action.setEnabled(is_open)
@@ -470,16 +486,26 @@ class MainWindow(QMainWindow):
             return False
 
     def new_workshop(self, title: str | None = None) -> Path | None:
-        """Create a workshop in the user's data folder (written at once) and open it."""
+        """Create a workshop in the user's data folder (written at once) and open it.
+
+        Without a title, the new-workshop guide asks for everything (or only the title, if skipped).
+        """
+        from trouble_mapper.ui.workshop_guide import (  # loaded when first needed
+            NewWorkshopGuide,
+            create_from_setup,
+            title_only_setup,
+        )
+
         if title is None:
-            title, ok = QInputDialog.getText(self, "New workshop", "Workshop title:",
-                                             text="Untitled workshop")
-            if not ok:
+            guide = NewWorkshopGuide(self)
+            if guide.exec() != QDialog.DialogCode.Accepted:
                 return None
-        title = title.strip() or "Untitled workshop"
-        path = places.unused_path(places.workshops_folder(), places.file_name_for(title))
+            setup = guide.setup()
+        else:
+            setup = title_only_setup(title)
+        path = places.unused_path(places.workshops_folder(), places.file_name_for(setup.workshop.title))
         try:
-            create_workshop(path, Workshop(title=title)).close()
+            create_from_setup(path, setup)
         except WorkshopFileError as error:
             self.show_error("Cannot create workshop", str(error))
             return None
