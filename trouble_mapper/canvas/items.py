@@ -27,7 +27,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
-from trouble_mapper.canvas import palette
+from trouble_mapper.canvas import palette, room_look
+from trouble_mapper.canvas.room_look import RoomViewport
 from trouble_mapper.canvas.shapes import card_outline, note_fold
 from trouble_mapper.domain.model import Card, Zone
 from trouble_mapper.domain.progress import ActionState, CardProgress
@@ -107,6 +108,7 @@ class CardItem(QGraphicsItem):
         self._hovered = False
         self.dimmed = False
         self.rect_in_scene = QRectF(card.x, card.y, card.width, card.height)  # kept for batch drawing
+        self._room: tuple[float, Card, room_look.RoomCard] | None = None  # layout for the room's screen
         self._layout()
         self.setPos(card.x, card.y)  # before the flags: no itemChange round trip per new card
         flags = QGraphicsItem.GraphicsItemFlag
@@ -224,6 +226,9 @@ class CardItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
+        if type(widget) is RoomViewport and widget.look is not None:
+            self._paint_for_room(painter, widget.look)
+            return
         card = self.card
         kind = card.kind
         outline = card_outline(kind, card.width, card.height)
@@ -256,6 +261,17 @@ class CardItem(QGraphicsItem):
             painter.setPen(_WHITE)
             painter.setBrush(palette.HANDLE)
             painter.drawEllipse(self.handle_centre(), HANDLE_RADIUS, HANDLE_RADIUS)
+
+    def room_layout(self, scale: float) -> room_look.RoomCard:
+        """The card laid out for the room's screen at ``scale``, kept until the card or scale changes."""
+        cached = self._room
+        if cached is None or cached[0] != scale or cached[1] is not self.card:
+            cached = self._room = (scale, self.card, room_look.lay_out(self.card, scale))
+        return cached[2]
+
+    def _paint_for_room(self, painter: QPainter, look: room_look.RoomLook) -> None:
+        room_look.paint_card(painter, self.card, self.room_layout(look.font_scale), look, self.isSelected(),
+                             self.category_colour)
 
     def _paint_badges(self, painter: QPainter) -> None:
         painter.setPen(Qt.PenStyle.NoPen)

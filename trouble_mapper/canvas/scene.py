@@ -75,7 +75,8 @@ class MapScene(QGraphicsScene):
         self.selection_order: list[str] = []  # selected card ids, first selected first
         self._overview = False
         self._links_chosen_before_overview: list[LinkItem] = []
-        self._scale = 1.0
+        self._scale = 1.0  # the editing view's zoom
+        self._room_scale: float | None = None  # the room's view's zoom, while it is open
         self._query = ""
         self._extent: QRectF | None = None  # map_rect, measured again after any change
         self._link_drag: tuple[CardItem, QGraphicsLineItem] | None = None
@@ -249,9 +250,18 @@ class MapScene(QGraphicsScene):
         self.setSceneRect(self.map_rect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
 
     def set_scale(self, scale: float) -> None:
-        """Told by the view when its zoom changes: switches the overview drawing on or off."""
+        """Told by the editing view when its zoom changes: switches the overview drawing on or off."""
         self._scale = scale
-        overview = scale < OVERVIEW_SCALE
+        self._update_overview()
+
+    def set_room_scale(self, scale: float | None) -> None:
+        """Told by the room's view (presenter) when its zoom changes; None when it closes. The cards
+        are drawn in overview only while every view is zoomed out that far."""
+        self._room_scale = scale
+        self._update_overview()
+
+    def _update_overview(self) -> None:
+        overview = max(self._scale, self._room_scale or 0.0) < OVERVIEW_SCALE
         if overview != self._overview:
             self._overview = overview
             for item in self.cards.values():
@@ -285,12 +295,12 @@ class MapScene(QGraphicsScene):
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         if self._overview:
             paint_overview(painter, rect, self.cards.values(), self.links.values(), self.selectedItems(),
-                           self._scale)
+                           painter.worldTransform().m11())
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         """A clean grid where there is no background picture."""
         painter.fillRect(rect, palette.GRID.lighter(112))
-        if self.background_item is not None or self._scale < 0.2:
+        if self.background_item is not None or painter.worldTransform().m11() < 0.2:
             return
         painter.setPen(QPen(palette.GRID, 0))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # axis-aligned: crisp and cheap

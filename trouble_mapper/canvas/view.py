@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from trouble_mapper.canvas.items import FULL_DETAIL_SCALE, CardItem
+from trouble_mapper.canvas.room_look import RoomLook, RoomViewport
 from trouble_mapper.canvas.scene import CARD_GAP, MapScene
 from trouble_mapper.domain.vocabulary import CardKind
 
@@ -42,6 +43,7 @@ class MapView(QGraphicsView):
 
     def __init__(self, scene: MapScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
+        self.setViewport(RoomViewport())  # the room look is switched on in presentation mode
         self._scene = scene  # the view does not own its scene: keep it alive as long as the view
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                             | QPainter.RenderHint.SmoothPixmapTransform)
@@ -60,6 +62,11 @@ class MapView(QGraphicsView):
 
     def map_scene(self) -> MapScene:
         return self._scene
+
+    def set_room_look(self, look: RoomLook | None) -> None:
+        """Draw for the room (presentation mode) or for editing (None)."""
+        self.viewport().look = look.clamped() if look is not None else None
+        self.viewport().update()
 
     def visible_scene_rect(self) -> QRectF:
         return self.mapToScene(self.viewport().rect()).boundingRect()

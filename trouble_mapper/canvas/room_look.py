@@ -1,0 +1,230 @@
+"""How cards look on the room's screen (the presenter view and presentation mode).
+
+The room sees the same scene as the facilitator, drawn for reading from the back of a room: text and
+tag numbers scaled up (100 % to 250 %), black text and thick borders (high contrast), no link handles,
+and selected cards ringed in a thick amber halo so everyone sees what the facilitator points at. A card
+keeps its size on the map, so a scaled text that would not fit is set as large as fits (never below the
+normal size) and the last line that fits ends in "…": nothing is cut through, and the tag number
+always fits whole. A view shows the room look by using a ``RoomViewport`` as its viewport.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+from trouble_mapper.canvas import palette
+from trouble_mapper.canvas.shapes import card_outline, note_fold
+from trouble_mapper.domain.model import Card
+
+MIN_SCALE, MAX_SCALE = 1.0, 2.5
+BASE_TEXT_PX, BASE_TAG_PX, BASE_BIG_TAG_PX, BASE_SMALL_PX = 15.0, 22.0, 52.0, 12.0
+PAD = 8.0
+HALO = QColor("#FFB000")  # amber: visible to every kind of colour vision against the kind colours
+_INK = QColor("#000000")
+_WHITE_PEN = QPen(QColor("#FFFFFF"))
+_HALO_PEN = QPen(HALO, 14)
+_SELECTED_PEN = QPen(_INK, 4)
+READABLE_SCREEN_PX = 9.0  # below this many screen pixels of text, a card shows only its tag number
+
+
+@dataclass(frozen=True, slots=True)
+class RoomLook:
+    """The projection theme: how much larger text is, and whether borders and text go high contrast."""
+
+    font_scale: float = 1.5
+    high_contrast: bool = True
+
+    def clamped(self) -> RoomLook:
+        return RoomLook(min(MAX_SCALE, max(MIN_SCALE, self.font_scale)), self.high_contrast)
+
+
+class RoomViewport(QWidget):
+    """The viewport of a map view; while ``look`` is set, cards paint into it in the room look (the
+    presenter view always, the editor in presentation mode)."""
+
+    def __init__(self, look: RoomLook | None = None) -> None:
+        super().__init__()
+        self.look: RoomLook | None = look.clamped() if look is not None else None
+
+
+def font(pixel_size: float, bold: bool = False) -> QFont:
+    result = QFont("Sans Serif")
+    result.setPixelSize(max(1, round(pixel_size)))
+    result.setBold(bold)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class RoomCard:
+    """A card laid out for the room at one font scale: every text fits inside the card."""
+
+    tag_font: QFont
+    badge: QRectF
+    tag_at: QPointF
+    votes: str
+    votes_box: QRectF | None
+    votes_font: QFont
+    text_font: QFont
+    lines: tuple[str, ...]
+    line_height: float
+    text_top: float
+    category: str
+    category_font: QFont
+    category_at: QPointF | None
+    big_tag_font: QFont
+    big_tag_at: QPointF
+
+
+def lay_out(card: Card, scale: float) -> RoomCard:
+    """Fit the card's tag, votes, text and category into its rectangle at ``scale`` (1.0 to 2.5)."""
+    width, height = card.width, card.height
+    inner = width - 2 * PAD
+    tag_px = _fitting_px(card.tag, True, BASE_TAG_PX * scale, width - 20, height * 0.32)
+    tag_metrics = QFontMetricsF(font(tag_px, True))
+    badge = QRectF(0, 0, tag_metrics.horizontalAdvance(card.tag) + 16, tag_metrics.height() + 6)
+    tag_at = QPointF(8, 3)
+    votes = f"● {card.votes}" if card.votes else ""
+    votes_px = tag_px * 0.8
+    votes_box = None
+    if votes:
+        votes_metrics = QFontMetricsF(font(votes_px, True))
+        box_width = votes_metrics.horizontalAdvance(votes) + 14
+        if badge.width() + 6 + box_width <= width:
+            votes_box = QRectF(width - box_width - 2, 2, box_width, badge.height() - 4)
+    category_px = min(BASE_SMALL_PX * scale, 20.0)
+    category_metrics = QFontMetricsF(font(category_px, True))
+    footer = category_metrics.height() + 6 if card.category else 0.0
+    category = category_metrics.elidedText(card.category, Qt.TextElideMode.ElideRight, inner - 18)
+    category_at = QPointF(PAD + 18, height - footer + 3) if card.category else None
+    text_top = badge.height() + 4
+    text_height = height - text_top - footer - 4
+    text_px, lines, line_height = _fitted_text(card.text, BASE_TEXT_PX * scale, inner, text_height)
+    big_px = _fitting_px(card.tag, True, BASE_BIG_TAG_PX * scale, width - 12, height - 12)
+    big_metrics = QFontMetricsF(font(big_px, True))
+    big_tag_at = QPointF((width - big_metrics.horizontalAdvance(card.tag)) / 2,
+                         (height - big_metrics.height()) / 2)
+    return RoomCard(font(tag_px, True), badge, tag_at, votes, votes_box, font(votes_px, True),
+                    font(text_px), tuple(lines), line_height, text_top, category, font(category_px, True),
+                    category_at, font(big_px, True), big_tag_at)
+
+
+def _fitting_px(text: str, bold: bool, wanted: float, max_width: float, max_height: float) -> float:
+    """``wanted`` pixel size, made smaller if one line of ``text`` would be wider or taller than allowed."""
+    metrics = QFontMetricsF(font(wanted, bold))
+    shrink = min(1.0, max_width / max(1.0, metrics.horizontalAdvance(text)),
+                 max_height / max(1.0, metrics.height()))
+    return max(6.0, wanted * shrink * 0.98)
+
+
+def _fitted_text(text: str, wanted_px: float, width: float, height: float) -> tuple[float, list[str], float]:
+    """The largest size from ``wanted_px`` down to the normal size at which ``text`` fits the box; at the
+    normal size the lines that fit are kept and the last one ends in "…"."""
+    px = wanted_px
+    while True:
+        metrics = QFontMetricsF(font(px))
+        line_height = metrics.lineSpacing()
+        lines = wrap(text, metrics, width)
+        room = max(1, int(height // line_height))
+        if len(lines) <= room:
+            return px, lines, line_height
+        smaller = max(BASE_TEXT_PX, px * 0.9)
+        if px <= BASE_TEXT_PX or smaller == px:
+            kept = lines[:room]
+            kept[-1] = metrics.elidedText(kept[-1] + " …", Qt.TextElideMode.ElideRight, width)
+            if not kept[-1].endswith("…"):
+                kept[-1] = metrics.elidedText(kept[-1] + "…", Qt.TextElideMode.ElideRight, width)
+            return px, kept, line_height
+        px = smaller
+
+
+def wrap(text: str, metrics: QFontMetricsF, width: float) -> list[str]:
+    """Greedy word wrap at ``width``; words wider than a line are cut between characters."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if metrics.horizontalAdvance(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while metrics.horizontalAdvance(word) > width and len(word) > 1:
+                cut = _chars_that_fit(word, metrics, width)
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines or [""]
+
+
+def _chars_that_fit(word: str, metrics: QFontMetricsF, width: float) -> int:
+    low, high = 1, len(word)
+    while low < high:  # the longest prefix that fits (at least one character)
+        middle = (low + high + 1) // 2
+        if metrics.horizontalAdvance(word[:middle]) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def paint_card(painter: QPainter, card: Card, layout: RoomCard, look: RoomLook, selected: bool,
+               category_colour: QColor | None) -> None:
+    """Draw one card for the room (item coordinates)."""
+    kind = card.kind
+    fill, border = palette.KIND_COLOURS[kind]
+    outline = card_outline(kind, card.width, card.height)
+    if selected:
+        painter.setPen(_HALO_PEN)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(outline)
+    painter.setPen(_SELECTED_PEN if selected else QPen(border, 4 if look.high_contrast else 2))
+    painter.setBrush(fill)
+    painter.drawPath(outline)
+    if card.kind.value == "note":
+        painter.setBrush(border)
+        painter.drawPath(note_fold(card.width, card.height))
+    ink = _INK if look.high_contrast else palette.TEXT
+    zoom = painter.worldTransform().m11()
+    if zoom * layout.text_font.pixelSize() < READABLE_SCREEN_PX:
+        painter.setPen(QPen(ink if look.high_contrast else border))
+        painter.setFont(layout.big_tag_font)
+        painter.drawText(QRectF(layout.big_tag_at, QPointF(card.width, card.height)),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, card.tag)
+        return
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(border)
+    painter.drawRoundedRect(layout.badge, 8, 8)
+    painter.setPen(_WHITE_PEN)
+    painter.setFont(layout.tag_font)
+    painter.drawText(layout.badge, Qt.AlignmentFlag.AlignCenter, card.tag)
+    if layout.votes_box is not None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(_INK)
+        radius = layout.votes_box.height() / 2
+        painter.drawRoundedRect(layout.votes_box, radius, radius)
+        painter.setPen(_WHITE_PEN)
+        painter.setFont(layout.votes_font)
+        painter.drawText(layout.votes_box, Qt.AlignmentFlag.AlignCenter, layout.votes)
+    painter.setPen(QPen(ink))
+    painter.setFont(layout.text_font)
+    ascent = QFontMetricsF(layout.text_font).ascent()
+    for index, line in enumerate(layout.lines):
+        painter.drawText(QPointF(PAD, layout.text_top + ascent + index * layout.line_height), line)
+    if layout.category_at is not None:
+        size = QFontMetricsF(layout.category_font).height() - 4
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(category_colour or palette.OTHER_CATEGORY)
+        painter.drawRect(QRectF(PAD, layout.category_at.y() + 2, 12, size))
+        painter.setPen(QPen(ink))
+        painter.setFont(layout.category_font)
+        painter.drawText(QPointF(layout.category_at.x(),
+                                 layout.category_at.y() + QFontMetricsF(layout.category_font).ascent()),
+                         layout.category)
