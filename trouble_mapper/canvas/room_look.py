@@ -26,9 +26,10 @@ PAD = 8.0
 HALO = QColor("#FFB000")  # amber: visible to every kind of colour vision against the kind colours
 _INK = QColor("#000000")
 _WHITE_PEN = QPen(QColor("#FFFFFF"))
-_HALO_PEN = QPen(HALO, 14)
 _SELECTED_PEN = QPen(_INK, 4)
-READABLE_SCREEN_PX = 9.0  # below this many screen pixels of text, a card shows only its tag number
+READABLE_SCREEN_PX = 13.0  # text smaller than this on the room's screen: the card shows its tag only
+HALO_SCREEN_PX = 12.0  # the selection halo is at least this wide on screen, whatever the zoom
+STRIPE = 6.0  # a category with no room for its name is a stripe along the card's bottom edge
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +98,13 @@ def lay_out(card: Card, scale: float) -> RoomCard:
             votes_box = QRectF(width - box_width - 2, 2, box_width, badge.height() - 4)
     category_px = min(BASE_SMALL_PX * scale, 20.0)
     category_metrics = QFontMetricsF(font(category_px, True))
-    footer = category_metrics.height() + 6 if card.category else 0.0
-    category = category_metrics.elidedText(card.category, Qt.TextElideMode.ElideRight, inner - 18)
-    category_at = QPointF(PAD + 18, height - footer + 3) if card.category else None
     text_top = badge.height() + 4
+    footer = category_metrics.height() + 6 if card.category else 0.0
+    two_lines = 2 * QFontMetricsF(font(BASE_TEXT_PX)).lineSpacing()
+    if footer and height - text_top - footer - 4 < two_lines:
+        footer = STRIPE  # no room for the name: the text keeps the space, the colour stays
+    category = category_metrics.elidedText(card.category, Qt.TextElideMode.ElideRight, inner - 18)
+    category_at = QPointF(PAD + 18, height - footer + 3) if card.category and footer > STRIPE else None
     text_height = height - text_top - footer - 4
     text_px, lines, line_height = _fitted_text(card.text, BASE_TEXT_PX * scale, inner, text_height)
     big_px = _fitting_px(card.tag, True, BASE_BIG_TAG_PX * scale, width - 12, height - 12)
@@ -181,8 +185,9 @@ def paint_card(painter: QPainter, card: Card, layout: RoomCard, look: RoomLook, 
     kind = card.kind
     fill, border = palette.KIND_COLOURS[kind]
     outline = card_outline(kind, card.width, card.height)
+    zoom = painter.worldTransform().m11()
     if selected:
-        painter.setPen(_HALO_PEN)
+        painter.setPen(QPen(HALO, max(14.0, 2 * HALO_SCREEN_PX / max(zoom, 0.01))))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(outline)
     painter.setPen(_SELECTED_PEN if selected else QPen(border, 4 if look.high_contrast else 2))
@@ -192,8 +197,7 @@ def paint_card(painter: QPainter, card: Card, layout: RoomCard, look: RoomLook, 
         painter.setBrush(border)
         painter.drawPath(note_fold(card.width, card.height))
     ink = _INK if look.high_contrast else palette.TEXT
-    zoom = painter.worldTransform().m11()
-    if zoom * layout.text_font.pixelSize() < READABLE_SCREEN_PX:
+    if zoom * BASE_TEXT_PX * look.font_scale < READABLE_SCREEN_PX:
         painter.setPen(QPen(ink if look.high_contrast else border))
         painter.setFont(layout.big_tag_font)
         painter.drawText(QRectF(layout.big_tag_at, QPointF(card.width, card.height)),
@@ -218,6 +222,10 @@ def paint_card(painter: QPainter, card: Card, layout: RoomCard, look: RoomLook, 
     ascent = QFontMetricsF(layout.text_font).ascent()
     for index, line in enumerate(layout.lines):
         painter.drawText(QPointF(PAD, layout.text_top + ascent + index * layout.line_height), line)
+    if card.category and layout.category_at is None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(category_colour or palette.OTHER_CATEGORY)
+        painter.drawRect(QRectF(PAD, card.height - STRIPE - 2, card.width - 2 * PAD, STRIPE))
     if layout.category_at is not None:
         size = QFontMetricsF(layout.category_font).height() - 4
         painter.setPen(Qt.PenStyle.NoPen)

@@ -86,8 +86,10 @@ class RoomView(QGraphicsView):
         self._scene.set_room_scale(self.zoom())
 
     def _wanted_rect(self) -> QRectF:
-        if self.framing is Framing.FOLLOW:
-            return self.editor.visible_scene_rect()
+        if self.framing is Framing.FOLLOW:  # what the facilitator sees, without the empty margins
+            seen = self.editor.visible_scene_rect()
+            on_map = seen.intersected(self._scene.map_rect())
+            return on_map if not on_map.isEmpty() else seen
         if self.framing is Framing.ZONE and self.zone_id in self._scene.service.document.zones:
             zone = self._scene.service.document.zones[self.zone_id]
             return QRectF(zone.x, zone.y, zone.width, zone.height).adjusted(

@@ -40,6 +40,7 @@ from trouble_mapper.ui.map_actions import MapActions
 from trouble_mapper.ui.map_context_menu import show_map_menu
 from trouble_mapper.ui.print_dialogs import PrintDialogs
 from trouble_mapper.ui.recent_files import RecentFiles
+from trouble_mapper.ui.room_control import RoomControl
 
 if TYPE_CHECKING:
     from trouble_mapper.ui.meetings import MeetingsPanel
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.legend_action = QAction("Show Legend", self, checkable=True, checked=True)
         self.legend_action.toggled.connect(self._place_legend)
         self.legend: LegendOverlay | None = None
+        self.room = RoomControl(self)  # phases, time box, the room's screen, presentation mode
         self._build_menus()
         self._build_toolbar()
         self._update_title()
@@ -181,6 +183,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions([self.legend_action, self.inspector_dock.toggleViewAction(),
                               self.tables_dock.toggleViewAction(), self.priorities_dock.toggleViewAction(),
                               self.meetings_dock.toggleViewAction()])
+        self.room.fill_menu(view_menu)
         workshop_menu = self.menuBar().addMenu("&Workshop")
         self.details_action = workshop_menu.addAction("&Details…", self.open_details)
         team_menu = self.menuBar().addMenu("&Team")
@@ -344,6 +347,8 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addWidget(QLabel(" Dots: "))
         toolbar.addWidget(self.voter_box)
+        self.addToolBarBreak()
+        self.addToolBar(self.room.phase_bar)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -427,6 +432,7 @@ class MainWindow(QMainWindow):
         self.view = MapView(MapScene(service))
         self.workspace_layout.addWidget(self.view)
         self._connect_map(self.view)
+        self.room.open(service, self.view)
         self.banner.setVisible(service.read_only)
         if service.read_only:
             self.banner.setText(f"Read-only: {service.file.read_only_reason} You can look at this workshop "
@@ -444,6 +450,7 @@ class MainWindow(QMainWindow):
             return
         if self.view is not None:
             self.view.map_scene().finish_draft()  # what is being typed is kept, as everything else is
+        self.room.close()
         self.undo_group.removeStack(self.service.undo_stack)
         if self.view is not None:
             self.view.map_scene().selectionChanged.disconnect(self._selection_changed)
