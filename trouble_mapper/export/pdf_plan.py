@@ -50,7 +50,7 @@ from trouble_mapper.domain.document import WorkshopDocument
 from trouble_mapper.domain.model import Action, Card, Person
 from trouble_mapper.domain.vocabulary import CATEGORY_SCHEMES, CardKind, Role
 from trouble_mapper.export.cell_text import cell_lines
-from trouble_mapper.export.fonts import print_fonts, printable
+from trouble_mapper.export.fonts import prepare_for, print_fonts, printable, texts_in
 from trouble_mapper.service import WorkshopService
 from trouble_mapper.storage.workshop_file import WorkshopFile
 
@@ -708,6 +708,7 @@ def write_action_plan(path: str | os.PathLike, workshop_file_or_service, *, pape
     pagesize = PAPERS[paper]
     title = doc.workshop.title or "Untitled workshop"
     author = _names(_people_with(doc, Role.CHANGE_AGENT)) or "Trouble Mapper"
+    prepare_for(texts_in(doc))  # a system font for scripts the bundled one lacks (CJK), when there is one
     print_fonts().take_missed()  # count only what this plan could not print
 
     output = io.BytesIO()

@@ -30,7 +30,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from trouble_mapper.canvas.scene import MapScene
 from trouble_mapper.domain.model import CARD_WIDTH
-from trouble_mapper.export.fonts import print_fonts, printable
+from trouble_mapper.export.fonts import prepare_for, print_fonts, printable
 from trouble_mapper.export.map_files import (
     check_target,
     map_area,
@@ -216,6 +216,7 @@ def write_poster(path: Path | str, scene: MapScene, *, sheet: str = "a4", tiles:
     path = check_target(path)
     area = map_area(scene)
     title = workshop_title(scene)
+    prepare_for([title])
     buffer = BytesIO()
     canvas = Canvas(buffer, pageCompression=1, invariant=1)
     canvas.setTitle(title)
