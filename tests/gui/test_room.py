@@ -1,0 +1,327 @@
+"""Running the room: phases bring their tools, the time box counts down, the presenter view sits on the
+second screen and mirrors edits, presentation mode, and the projection theme's fitted text.
+
+The offscreen platform has two screens here (tests/two_screens.json): LAPTOP and PROJECTOR.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRectF, Qt
+from PySide6.QtGui import QFontMetricsF, QGuiApplication
+from PySide6.QtTest import QTest
+
+from trouble_mapper.canvas import items as card_items
+from trouble_mapper.canvas.room_look import PAD, RoomLook, lay_out
+from trouble_mapper.canvas.room_view import Framing
+from trouble_mapper.domain.model import Card
+from trouble_mapper.domain.session import Phase
+from trouble_mapper.domain.vocabulary import CardKind
+from trouble_mapper.storage.workshop_file import open_workshop
+from trouble_mapper.ui import room_control
+from trouble_mapper.ui.main_window import MainWindow
+from trouble_mapper.ui.places import bundled_example
+
+T0 = 1_800_000_000.0
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def example_path(tmp_path) -> Path:
+    path = tmp_path / "Packaging line 4.troublemap"
+    shutil.copy(bundled_example(), path)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch, example_path):
+    win = MainWindow()
+    monkeypatch.setattr(win, "show_error", lambda title, text: None)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_path(example_path)
+    yield win
+    win.close_workshop()
+
+
+def reopened(path: Path):
+    opened = open_workshop(path, read_only=True)
+    try:
+        return opened.document
+    finally:
+        opened.close()
+
+
+def click_phase(window: MainWindow, phase: Phase) -> None:
+    window.room.phase_bar.phase_actions[phase].trigger()
+
+
+# Phases.
+
+def test_each_phase_brings_its_tools_forward_and_is_stored(window, example_path):
+    click_phase(window, Phase.CAPTURE)
+    assert window.view.map_scene().draft is not None  # typing a new trouble straight away
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Escape)
+    click_phase(window, Phase.PRIORITISE)
+    assert window.priorities_dock.isVisible()
+    click_phase(window, Phase.ACTIONS)
+    assert window.tables_dock.isVisible() and window.tables.tabs.currentIndex() == 1  # the action plan
+    click_phase(window, Phase.REVIEW)
+    assert window.meetings_dock.isVisible()
+    assert window.room.phase_bar.phase_actions[Phase.REVIEW].isChecked()
+    assert reopened(example_path).session.phase is Phase.REVIEW
+    assert window.service.undo_stack.count() == 0  # phases are not undo steps
+
+
+# The time box.
+
+def test_the_time_box_counts_down_signals_time_up_and_resumes_after_a_restart(window, qtbot, example_path):
+    clock = FakeClock()
+    room = window.room
+    room.clock.clock = clock
+    label = room.phase_bar.time_label
+    click_phase(window, Phase.CAUSES)
+    assert not room.phase_bar.time_action.isVisible()
+    room.clock.set_timebox(10)
+    assert room.phase_bar.time_action.isVisible() and label.text() == "10:00 paused"
+    room.phase_bar.start_action.trigger()
+    assert room.phase_bar.start_action.text() == "Pause"
+    clock.now += 90
+    room.clock.poll()
+    assert label.text() == "8:30" and label.state == "running"
+    assert room.header.time_label.text() == "8:30"  # the room's header shows the same time
+
+    fired = []
+    room.clock.time_up.connect(lambda: fired.append(clock.now))
+    clock.now += 8 * 60 + 40
+    room.clock.poll()
+    room.clock.poll()
+    assert fired == [T0 + 600 + 10]  # once, when it crossed zero
+    assert label.state == "up" and label.text() == "Time is up +0:10"
+
+    room.phase_bar.add_action.trigger()  # five more minutes, counted from now
+    assert label.text() == "5:00"
+    room.phase_bar.start_action.trigger()  # pause
+    clock.now += 1_000
+    room.clock.poll()
+    assert label.text() == "5:00 paused"
+
+    window.close_workshop()
+    assert window.open_path(example_path)
+    window.room.clock.clock = clock
+    window.room.clock.poll()
+    assert window.room.phase_bar.time_label.text() == "5:00 paused"
+    assert window.room.phase_bar.phase_actions[Phase.CAUSES].isChecked()
+
+
+def test_a_running_time_box_keeps_counting_while_the_app_is_closed(window, example_path):
+    clock = FakeClock()
+    window.room.clock.clock = clock
+    window.room.clock.set_timebox(20)
+    window.room.clock.start()
+    window.close_workshop()
+    clock.now += 5 * 60
+    assert window.open_path(example_path)
+    window.room.clock.clock = clock
+    window.room.clock.poll()
+    assert window.room.phase_bar.time_label.text() == "15:00"
+
+
+# The presenter view.
+
+class PaintSpy(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints = 0
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
+def test_the_presenter_opens_full_screen_on_the_second_screen(window, qtbot):
+    screens = QGuiApplication.screens()
+    assert [s.name() for s in screens] == ["LAPTOP", "PROJECTOR"]
+    assert window.screen().name() == "LAPTOP"
+    window.room.presenter_action.trigger()
+    presenter = window.room.presenter
+    assert presenter is not None
+    qtbot.waitExposed(presenter)
+    assert presenter.screen().name() == "PROJECTOR"
+    assert presenter.isFullScreen()
+    assert presenter.geometry() == screens[1].geometry()
+    assert presenter.view.scene() is window.view.scene()  # a second view of the same map
+    assert not presenter.view.isInteractive()
+
+
+def test_the_presenter_mirrors_an_edit_within_one_event_loop_turn(window, qtbot, monkeypatch):
+    window.room.open_presenter()
+    presenter = window.room.presenter
+    qtbot.waitExposed(presenter)
+    presenter.view.set_framing(Framing.FIT_ALL)
+    for _ in range(5):
+        QCoreApplication.processEvents()
+    painted_for_room: list[str] = []
+    real = card_items.CardItem._paint_for_room
+
+    def spy(item, painter, look):
+        painted_for_room.append(item.card.text)
+        real(item, painter, look)
+
+    monkeypatch.setattr(card_items.CardItem, "_paint_for_room", spy)
+    paints = PaintSpy()
+    presenter.view.viewport().installEventFilter(paints)
+
+    window.service.add_card(CardKind.TROUBLE, 300, 300, "Glue gun drips")  # an edit in the editor
+    QCoreApplication.processEvents()  # one turn of the event loop
+
+    assert paints.paints >= 1
+    assert "Glue gun drips" in painted_for_room
+
+
+def test_the_room_view_frames_what_it_is_told(window, qtbot):
+    window.room.open_presenter()
+    room = window.room.presenter.view
+    map_rect = window.view.map_scene().map_rect()
+    room.set_framing(Framing.FIT_ALL)
+    assert room.mapToScene(room.viewport().rect()).boundingRect().contains(map_rect.adjusted(2, 2, -2, -2))
+    zone = next(iter(window.service.document.zones.values()))
+    room.set_framing(Framing.ZONE, zone.id)
+    seen = room.mapToScene(room.viewport().rect()).boundingRect()
+    assert seen.contains(QRectF(zone.x, zone.y, zone.width, zone.height))
+    assert seen.width() * seen.height() < map_rect.width() * map_rect.height() / 3  # closer than the map
+    window.view.set_zoom(1.0)
+    window.view.centerOn(map_rect.center())
+    room.set_framing(Framing.FOLLOW)
+    QCoreApplication.processEvents()
+    assert room.mapToScene(room.viewport().rect()).boundingRect().contains(map_rect.center())
+
+
+def test_selected_cards_are_highlighted_for_the_room_without_handles(window, qtbot):
+    window.room.open_presenter()
+    presenter = window.room.presenter
+    presenter.view.set_framing(Framing.FIT_ALL)
+    scene = window.view.map_scene()
+    card = next(c for c in window.service.document.cards.values() if c.tag == "T5")
+    scene.select_only([card.id])
+    QCoreApplication.processEvents()
+    image = presenter.view.viewport().grab().toImage()
+    item = scene.cards[card.id]
+    corner = presenter.view.mapFromScene(item.sceneBoundingRect().topLeft())
+    halo = [image.pixelColor(corner.x() + dx, corner.y() - 3).name() for dx in range(5, 30)]
+    assert "#ffb000" in halo  # the amber halo just above the card's top edge
+
+
+def test_unplugging_the_projector_closes_the_presenter_and_nothing_is_lost(window, qtbot, monkeypatch):
+    window.room.open_presenter()
+    presenter = window.room.presenter
+    projector = presenter.screen()
+    cards_before = dict(window.service.document.cards)
+    monkeypatch.setattr(room_control, "room_screen", lambda *args, **kwargs: None)  # no screen left
+    window.room._screen_removed(projector)
+    assert window.room.presenter is None and not window.room.presenter_action.isChecked()
+    assert window.service.document.cards == cards_before
+    assert "disconnected" in window.statusBar().currentMessage()
+
+
+def test_unplugging_the_projector_moves_the_presenter_to_another_screen(window, qtbot, monkeypatch):
+    window.room.open_presenter()
+    presenter = window.room.presenter
+    projector = presenter.screen()
+    laptop = window.screen()
+    monkeypatch.setattr(room_control, "room_screen", lambda *args, **kwargs: laptop)  # a third screen
+    window.room._screen_removed(projector)
+    assert window.room.presenter is presenter and presenter.isVisible()
+    assert presenter.screen().name() == laptop.name()
+
+
+def test_with_one_screen_the_presenter_asks_for_presentation_mode(window, monkeypatch):
+    monkeypatch.setattr(room_control, "room_screen", lambda *args, **kwargs: None)
+    window.room.presenter_action.trigger()
+    assert window.room.presenter is None and not window.room.presenter_action.isChecked()
+    assert "Presentation Mode (F5)" in window.statusBar().currentMessage()
+
+
+# Presentation mode.
+
+def test_presentation_mode_hides_the_chrome_and_escape_brings_it_back(window, qtbot):
+    window.tables_dock.show()
+    window.room.presentation_action.trigger()
+    assert window.isFullScreen()
+    assert not window.menuBar().isVisible() and not window.tables_dock.isVisible()
+    assert not window.room.phase_bar.isVisible() and not window.statusBar().isVisible()
+    assert window.room.header.isVisible()
+    assert window.view.viewport().look is not None  # the map is drawn in the room look
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    assert not window.isFullScreen() and not window.room.presenting
+    assert window.menuBar().isVisible() and window.tables_dock.isVisible()
+    assert window.room.phase_bar.isVisible()
+    assert window.view.viewport().look is None
+
+
+def test_escape_while_typing_a_card_cancels_the_card_not_the_presentation(window, qtbot):
+    window.room.set_presentation_mode(True)
+    window.view.start_capture(CardKind.TROUBLE)
+    assert window.view.map_scene().draft is not None
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    assert window.room.presenting
+    window.room.set_presentation_mode(False)
+
+
+# The projection theme.
+
+def fits(card: Card, scale: float) -> None:
+    """Every text of the card, laid out for the room at ``scale``, lies inside the card."""
+    layout = lay_out(card, scale)
+    tag = QFontMetricsF(layout.tag_font)
+    assert layout.badge.right() <= card.width and layout.badge.bottom() <= card.height
+    assert tag.horizontalAdvance(card.tag) <= layout.badge.width()
+    big = QFontMetricsF(layout.big_tag_font)
+    assert 0 <= layout.big_tag_at.x() <= card.width - big.horizontalAdvance(card.tag)
+    assert 0 <= layout.big_tag_at.y() <= card.height - big.height()
+    text = QFontMetricsF(layout.text_font)
+    for line in layout.lines:
+        assert text.horizontalAdvance(line) <= card.width - 2 * PAD + 0.5, line
+    bottom = layout.text_top + len(layout.lines) * layout.line_height
+    limit = layout.category_at.y() if layout.category_at is not None else card.height
+    assert bottom <= limit + 0.5
+    if layout.votes_box is not None:
+        assert layout.votes_box.right() <= card.width and layout.votes_box.left() >= layout.badge.right()
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5, 2.5])
+def test_at_every_font_scale_no_tag_text_is_clipped(example_path, qapp, scale):
+    for card in reopened(example_path).cards.values():
+        fits(card, scale)
+
+
+@pytest.mark.parametrize("text", ["x" * 10_000, " ".join(["Lubrication"] * 400), "خط الإنتاج 生产线 🚀🔥",
+                                  "<b>bold</b> =SUM(A1:A9)", ""])
+def test_hostile_texts_fit_the_card_at_250_percent(qapp, text):
+    card = Card("c", CardKind.TROUBLE, 123, text=text, category="Set-up and adjustment", votes=12)
+    fits(card, 2.5)
+    lines = lay_out(card, 2.5).lines
+    if len(text) > 100:
+        assert lines[-1].endswith("…")  # what does not fit says so
+
+
+def test_the_theme_is_remembered_and_applied_to_the_presenter(window, qtbot):
+    window.room.open_presenter()
+    window.room.set_look(RoomLook(2.5, False))
+    assert window.room.presenter.view.look == RoomLook(2.5, False)
+    window.close_workshop()
+    again = room_control.RoomControl._load_look()
+    assert again == RoomLook(2.5, False)
+    window.room.set_look(RoomLook(1.5, True))  # leave the shared settings as they were
