@@ -24,6 +24,7 @@ BENCHMARKS = {  # module name: title
     "commit_latency": "Per-edit commit latency",
     "open_large": "Open a large workshop",
     "canvas_frames": "Canvas frame times",
+    "presenter_frames": "Presenter view frames",
     "capture": "Fast capture",
     "csv_import": "CSV import",
     "table_refresh": "Table refresh",

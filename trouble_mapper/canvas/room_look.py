@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QStaticText
 from PySide6.QtWidgets import QWidget
 
 from trouble_mapper.canvas import palette
 from trouble_mapper.canvas.shapes import card_outline, note_fold
 from trouble_mapper.domain.model import Card
+from trouble_mapper.domain.vocabulary import CardKind
 
 MIN_SCALE, MAX_SCALE = 1.0, 2.5
 BASE_TEXT_PX, BASE_TAG_PX, BASE_BIG_TAG_PX, BASE_SMALL_PX = 15.0, 22.0, 52.0, 12.0
@@ -26,6 +27,10 @@ PAD = 8.0
 HALO = QColor("#FFB000")  # amber: visible to every kind of colour vision against the kind colours
 _INK = QColor("#000000")
 _WHITE_PEN = QPen(QColor("#FFFFFF"))
+_INK_PEN = QPen(_INK)
+_TEXT_PEN = QPen(palette.TEXT)
+_BORDERS = {(kind, contrast): QPen(border, 4 if contrast else 2)
+            for kind, (_fill, border) in palette.KIND_COLOURS.items() for contrast in (True, False)}
 _SELECTED_PEN = QPen(_INK, 4)
 READABLE_SCREEN_PX = 13.0  # text smaller than this on the room's screen: the card shows its tag only
 HALO_SCREEN_PX = 12.0  # the selection halo is at least this wide on screen, whatever the zoom
@@ -78,6 +83,9 @@ class RoomCard:
     category_at: QPointF | None
     big_tag_font: QFont
     big_tag_at: QPointF
+    drawn: tuple[tuple[QStaticText, QPointF], ...]  # tag, votes, text lines, category: laid out once
+    big_tag: QStaticText
+    swatch: QRectF | None  # the category's colour: a square by its name, or a stripe along the bottom
 
 
 def lay_out(card: Card, scale: float) -> RoomCard:
@@ -87,7 +95,6 @@ def lay_out(card: Card, scale: float) -> RoomCard:
     tag_px = _fitting_px(card.tag, True, BASE_TAG_PX * scale, width - 20, height * 0.32)
     tag_metrics = QFontMetricsF(font(tag_px, True))
     badge = QRectF(0, 0, tag_metrics.horizontalAdvance(card.tag) + 16, tag_metrics.height() + 6)
-    tag_at = QPointF(8, 3)
     votes = f"● {card.votes}" if card.votes else ""
     votes_px = tag_px * 0.8
     votes_box = None
@@ -111,9 +118,38 @@ def lay_out(card: Card, scale: float) -> RoomCard:
     big_metrics = QFontMetricsF(font(big_px, True))
     big_tag_at = QPointF((width - big_metrics.horizontalAdvance(card.tag)) / 2,
                          (height - big_metrics.height()) / 2)
-    return RoomCard(font(tag_px, True), badge, tag_at, votes, votes_box, font(votes_px, True),
-                    font(text_px), tuple(lines), line_height, text_top, category, font(category_px, True),
-                    category_at, font(big_px, True), big_tag_at)
+    tag_font, votes_font, text_font = font(tag_px, True), font(votes_px, True), font(text_px)
+    category_font, big_font = font(category_px, True), font(big_px, True)
+    tag_at = _centred(card.tag, tag_metrics, badge)
+    drawn = [(_static(card.tag, tag_font), tag_at)]
+    if votes_box is not None:
+        drawn.append((_static(votes, votes_font),
+                      _centred(votes, QFontMetricsF(votes_font), votes_box)))
+    drawn += [(_static(line, text_font), QPointF(PAD, text_top + index * line_height))
+              for index, line in enumerate(lines) if line]
+    swatch = None
+    if category_at is not None:
+        drawn.append((_static(category, category_font), category_at))
+        swatch = QRectF(PAD, category_at.y() + 2, 12, category_metrics.height() - 4)
+    elif card.category:
+        swatch = QRectF(PAD, height - STRIPE - 2, width - 2 * PAD, STRIPE)
+    return RoomCard(tag_font, badge, tag_at, votes, votes_box, votes_font, text_font, tuple(lines),
+                    line_height, text_top, category, category_font, category_at, big_font, big_tag_at,
+                    tuple(drawn), _static(card.tag, big_font), swatch)
+
+
+def _static(text: str, text_font: QFont) -> QStaticText:
+    """One line of plain text laid out once (never read as markup)."""
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.prepare(font=text_font)
+    return static
+
+
+def _centred(text: str, metrics: QFontMetricsF, box: QRectF) -> QPointF:
+    """Where to draw one line of ``text`` so that it is centred in ``box``."""
+    return QPointF(box.center().x() - metrics.horizontalAdvance(text) / 2,
+                   box.center().y() - metrics.height() / 2)
 
 
 def _fitting_px(text: str, bold: bool, wanted: float, max_width: float, max_height: float) -> float:
@@ -190,49 +226,32 @@ def paint_card(painter: QPainter, card: Card, layout: RoomCard, look: RoomLook, 
         painter.setPen(QPen(HALO, max(14.0, 2 * HALO_SCREEN_PX / max(zoom, 0.01))))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(outline)
-    painter.setPen(_SELECTED_PEN if selected else QPen(border, 4 if look.high_contrast else 2))
+    painter.setPen(_SELECTED_PEN if selected else _BORDERS[kind, look.high_contrast])
     painter.setBrush(fill)
     painter.drawPath(outline)
-    if card.kind.value == "note":
+    if kind is CardKind.NOTE:
         painter.setBrush(border)
         painter.drawPath(note_fold(card.width, card.height))
-    ink = _INK if look.high_contrast else palette.TEXT
+    ink = _INK_PEN if look.high_contrast else _TEXT_PEN
     if zoom * BASE_TEXT_PX * look.font_scale < READABLE_SCREEN_PX:
-        painter.setPen(QPen(ink if look.high_contrast else border))
+        painter.setPen(ink if look.high_contrast else _BORDERS[kind, False])
         painter.setFont(layout.big_tag_font)
-        painter.drawText(QRectF(layout.big_tag_at, QPointF(card.width, card.height)),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, card.tag)
+        painter.drawStaticText(layout.big_tag_at, layout.big_tag)
         return
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(border)
     painter.drawRoundedRect(layout.badge, 8, 8)
-    painter.setPen(_WHITE_PEN)
-    painter.setFont(layout.tag_font)
-    painter.drawText(layout.badge, Qt.AlignmentFlag.AlignCenter, card.tag)
     if layout.votes_box is not None:
-        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(_INK)
         radius = layout.votes_box.height() / 2
         painter.drawRoundedRect(layout.votes_box, radius, radius)
-        painter.setPen(_WHITE_PEN)
-        painter.setFont(layout.votes_font)
-        painter.drawText(layout.votes_box, Qt.AlignmentFlag.AlignCenter, layout.votes)
-    painter.setPen(QPen(ink))
-    painter.setFont(layout.text_font)
-    ascent = QFontMetricsF(layout.text_font).ascent()
-    for index, line in enumerate(layout.lines):
-        painter.drawText(QPointF(PAD, layout.text_top + ascent + index * layout.line_height), line)
-    if card.category and layout.category_at is None:
-        painter.setPen(Qt.PenStyle.NoPen)
+    if layout.swatch is not None:
         painter.setBrush(category_colour or palette.OTHER_CATEGORY)
-        painter.drawRect(QRectF(PAD, card.height - STRIPE - 2, card.width - 2 * PAD, STRIPE))
-    if layout.category_at is not None:
-        size = QFontMetricsF(layout.category_font).height() - 4
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(category_colour or palette.OTHER_CATEGORY)
-        painter.drawRect(QRectF(PAD, layout.category_at.y() + 2, 12, size))
-        painter.setPen(QPen(ink))
-        painter.setFont(layout.category_font)
-        painter.drawText(QPointF(layout.category_at.x(),
-                                 layout.category_at.y() + QFontMetricsF(layout.category_font).ascent()),
-                         layout.category)
+        painter.drawRect(layout.swatch)
+    fonts = (layout.tag_font, layout.votes_font) if layout.votes_box is not None else (layout.tag_font,)
+    for index, (static, at) in enumerate(layout.drawn):
+        if index < len(fonts):  # the tag and the votes: white on their badges
+            painter.setPen(_WHITE_PEN)
+        elif index == len(fonts):
+            painter.setPen(ink)
+        painter.drawStaticText(at, static)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from enum import StrEnum
 
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QPainter, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
@@ -43,6 +43,7 @@ class RoomView(QGraphicsView):
         self.editor = editor
         self.framing = Framing.FOLLOW
         self.zone_id: str | None = None
+        self._framed: tuple[QRectF, QSize] | None = None  # what was fitted last, and into which size
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                             | QPainter.RenderHint.SmoothPixmapTransform)
         self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
@@ -72,6 +73,7 @@ class RoomView(QGraphicsView):
 
     def set_framing(self, framing: Framing, zone_id: str | None = None) -> None:
         self.framing, self.zone_id = framing, zone_id
+        self._framed = None
         self.reframe()
 
     def zoom(self) -> float:
@@ -80,8 +82,10 @@ class RoomView(QGraphicsView):
     def reframe(self) -> None:
         """Frame what the room should see now."""
         rect = self._wanted_rect()
-        if rect.isEmpty():
-            return
+        framed = (rect, self.viewport().size())
+        if rect.isEmpty() or framed == self._framed:
+            return  # the same picture: no refit, no whole-view repaint for the room
+        self._framed = framed
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         self._scene.set_room_scale(self.zoom())
 

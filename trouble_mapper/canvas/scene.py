@@ -47,6 +47,7 @@ GRID_STEP = 50
 EMPTY_MAP = QRectF(0, 0, 1920, 1080)
 MARGIN = 200
 CARD_GAP = 24.0
+MOVE_TOLERANCE = 1e-6  # a drag back to where it began can land a rounding step away: not a move
 MIN_ZONE = 40.0
 
 
@@ -595,7 +596,8 @@ class MapScene(QGraphicsScene):
 
     def _save_moves(self) -> None:
         moved = {cid: (item.pos().x(), item.pos().y()) for cid, item in self.cards.items()
-                 if (item.pos().x(), item.pos().y()) != (item.card.x, item.card.y)}
+                 if abs(item.pos().x() - item.card.x) > MOVE_TOLERANCE
+                 or abs(item.pos().y() - item.card.y) > MOVE_TOLERANCE}
         if moved:
             saved = False
             try:
