@@ -1,8 +1,8 @@
-"""Screenshots of the editor and the presenter view with the example workshop (docs/screenshots).
+"""Screenshots of the editor, the presenter view and presentation mode with the example workshop.
 
-Run on a display with two screens of 1920x1080, e.g.:
+Qt's offscreen platform with the tests' two 1920x1080 screens (Xvfb shows Qt a single screen):
 
-    xvfb-run -a -s "+xinerama -screen 0 1920x1080x24 -screen 1 1920x1080x24" \
+    QT_QPA_PLATFORM="offscreen:configfile=$PWD/tests/two_screens.json" \
         .venv/bin/python docs/screenshots/room_screenshots.py [FONT_SCALE]
 """
 
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from trouble_mapper.canvas.room_look import RoomLook
 from trouble_mapper.domain.session import Phase
+from trouble_mapper.domain.vocabulary import CardKind
 from trouble_mapper.ui.main_window import MainWindow
 from trouble_mapper.ui.places import bundled_example
 
@@ -52,7 +53,7 @@ def main() -> None:
     room.clock.start()
     room.clock.clock = lambda: time.time() + 4 * 60 + 25  # as if the box had run four and a half minutes
     scene = window.view.map_scene()
-    troubles = [card.id for card in window.service.document.cards_in_tag_order() if card.kind.value == "trouble"]
+    troubles = [card.id for card in window.service.document.cards_in_tag_order(CardKind.TROUBLE)]
     scene.select_only(troubles[4:6])
     window.view.fit_all()
     settle()

@@ -114,6 +114,30 @@ def test_new_workshop_is_written_to_data_folder_and_offered_next_start(qtbot, wi
     again.close_workshop()
 
 
+def test_file_new_runs_the_guide_and_opens_what_it_set_up(qtbot, window, monkeypatch):
+    """File > New Workshop: the guide's answers are in the file the window opens; Cancel creates nothing."""
+    from PySide6.QtWidgets import QDialog
+
+    from trouble_mapper.domain.vocabulary import Role
+    from trouble_mapper.ui.workshop_guide import NewWorkshopGuide
+
+    def answer(guide) -> int:
+        guide.fields.title_edit.setText("Line 7 guided")
+        guide.team_page.sponsor_edit.setText("Maria Lopez")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(NewWorkshopGuide, "exec", answer)
+    window.new_action.trigger()
+    assert window.service is not None and window.service.document.workshop.title == "Line 7 guided"
+    assert [(p.name, p.roles) for p in window.service.document.people.values()] == [
+        ("Maria Lopez", (Role.SPONSOR,))]
+    assert window.service.file.path.name == "Line 7 guided.troublemap"
+    window.close_workshop()
+
+    monkeypatch.setattr(NewWorkshopGuide, "exec", lambda guide: QDialog.DialogCode.Rejected)
+    assert window.new_workshop() is None and window.service is None
+
+
 def test_second_window_gets_already_open_message(qtbot, window, workshop_path):
     """The same file opened by a second window is refused with an "already open" message."""
     window.open_path(workshop_path)

@@ -325,3 +325,32 @@ def test_the_theme_is_remembered_and_applied_to_the_presenter(window, qtbot):
     again = room_control.RoomControl._load_look()
     assert again == RoomLook(2.5, False)
     window.room.set_look(RoomLook(1.5, True))  # leave the shared settings as they were
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.5])
+@pytest.mark.parametrize("text", ["Labels wrinkled on 1.5 l bottles after the reel change",
+                                  "x" * 3_000, "Changeover 0.5 l → 1.5 l takes 95 min"])
+def test_nothing_is_painted_outside_the_card_in_the_room_look(qapp, scale, text):
+    """The card painted for the room at 1:1, by a painter left with a huge font by whatever it drew
+    before (as in a scene): every pixel outside the card's rectangle stays white."""
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    from trouble_mapper.canvas.room_look import paint_card
+
+    card = Card("c", CardKind.TROUBLE, 17, text=text, category="Minor stops", votes=6, x=0, y=0)
+    margin = 40
+    image = QImage(int(card.width) + 2 * margin, int(card.height) + 2 * margin, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    painter.translate(margin, margin)
+    huge = QFont("Sans Serif")
+    huge.setPixelSize(60)
+    huge.setBold(True)
+    painter.setFont(huge)
+    paint_card(painter, card, lay_out(card, scale), RoomLook(scale, True), False, QColor("#DDCC77"))
+    painter.end()
+    inside = QRectF(margin - 3, margin - 3, card.width + 6, card.height + 6)
+    strays = [(x, y) for y in range(image.height()) for x in range(image.width())
+              if not inside.contains(x, y) and image.pixelColor(x, y).lightness() < 200]
+    assert not strays, f"{len(strays)} pixels drawn outside the card, first {strays[:5]}"

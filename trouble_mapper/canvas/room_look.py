@@ -83,7 +83,7 @@ class RoomCard:
     category_at: QPointF | None
     big_tag_font: QFont
     big_tag_at: QPointF
-    drawn: tuple[tuple[QStaticText, QPointF], ...]  # tag, votes, text lines, category: laid out once
+    drawn: tuple[tuple[QStaticText, QPointF, QFont, bool], ...]  # laid out once; True: white on a badge
     big_tag: QStaticText
     swatch: QRectF | None  # the category's colour: a square by its name, or a stripe along the bottom
 
@@ -121,15 +121,15 @@ def lay_out(card: Card, scale: float) -> RoomCard:
     tag_font, votes_font, text_font = font(tag_px, True), font(votes_px, True), font(text_px)
     category_font, big_font = font(category_px, True), font(big_px, True)
     tag_at = _centred(card.tag, tag_metrics, badge)
-    drawn = [(_static(card.tag, tag_font), tag_at)]
+    drawn = [(_static(card.tag, tag_font), tag_at, tag_font, True)]
     if votes_box is not None:
-        drawn.append((_static(votes, votes_font),
-                      _centred(votes, QFontMetricsF(votes_font), votes_box)))
-    drawn += [(_static(line, text_font), QPointF(PAD, text_top + index * line_height))
+        drawn.append((_static(votes, votes_font), _centred(votes, QFontMetricsF(votes_font), votes_box),
+                      votes_font, True))
+    drawn += [(_static(line, text_font), QPointF(PAD, text_top + index * line_height), text_font, False)
               for index, line in enumerate(lines) if line]
     swatch = None
     if category_at is not None:
-        drawn.append((_static(category, category_font), category_at))
+        drawn.append((_static(category, category_font), category_at, category_font, False))
         swatch = QRectF(PAD, category_at.y() + 2, 12, category_metrics.height() - 4)
     elif card.category:
         swatch = QRectF(PAD, height - STRIPE - 2, width - 2 * PAD, STRIPE)
@@ -248,10 +248,7 @@ def paint_card(painter: QPainter, card: Card, layout: RoomCard, look: RoomLook, 
     if layout.swatch is not None:
         painter.setBrush(category_colour or palette.OTHER_CATEGORY)
         painter.drawRect(layout.swatch)
-    fonts = (layout.tag_font, layout.votes_font) if layout.votes_box is not None else (layout.tag_font,)
-    for index, (static, at) in enumerate(layout.drawn):
-        if index < len(fonts):  # the tag and the votes: white on their badges
-            painter.setPen(_WHITE_PEN)
-        elif index == len(fonts):
-            painter.setPen(ink)
+    for static, at, text_font, on_badge in layout.drawn:  # a static text draws in the painter's font
+        painter.setPen(_WHITE_PEN if on_badge else ink)
+        painter.setFont(text_font)
         painter.drawStaticText(at, static)

@@ -88,6 +88,7 @@ class PresenterWindow(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.view, 1)
         self.header.set_scale(look.font_scale)
+        self.placed_on = ""
 
     def set_look(self, look: RoomLook) -> None:
         self.view.set_look(look)
@@ -96,6 +97,7 @@ class PresenterWindow(QWidget):
     def show_on(self, screen: QScreen) -> None:
         """Open (or move) full screen on ``screen``."""
         self.hide()
+        self.placed_on = screen.name()  # Qt may move a window off a screen before saying it is gone
         self.setScreen(screen)
         self.setGeometry(screen.geometry())
         self.showFullScreen()

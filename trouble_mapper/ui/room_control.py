@@ -176,7 +176,8 @@ class RoomControl(QObject):
 
     def _screen_removed(self, screen: QScreen) -> None:
         """The projector was unplugged: move the room's view to another screen, or close it."""
-        if self.presenter is None or self.presenter.screen() is not screen:
+        presenter = self.presenter
+        if presenter is None or screen.name() not in (presenter.placed_on, presenter.screen().name()):
             return
         other = room_screen(self.window, avoid=screen)
         if other is not None:
