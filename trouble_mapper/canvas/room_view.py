@@ -11,12 +11,12 @@ import contextlib
 from enum import StrEnum
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QPainter, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from trouble_mapper.canvas.room_look import RoomLook, RoomViewport
 from trouble_mapper.canvas.scene import MapScene
-from trouble_mapper.canvas.view import MapView
+from trouble_mapper.canvas.view import MapView, set_map_rendering
 
 ZONE_MARGIN = 40.0
 
@@ -44,11 +44,7 @@ class RoomView(QGraphicsView):
         self.framing = Framing.FOLLOW
         self.zone_id: str | None = None
         self._framed: tuple[QRectF, QSize] | None = None  # what was fitted last, and into which size
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-                            | QPainter.RenderHint.SmoothPixmapTransform)
-        self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
-                                  | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        set_map_rendering(self)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)

@@ -36,6 +36,15 @@ _KIND_KEYS = {Qt.Key.Key_N: CardKind.TROUBLE, Qt.Key.Key_C: CardKind.CAUSE,
               Qt.Key.Key_M: CardKind.COUNTERMEASURE}
 
 
+def set_map_rendering(view: QGraphicsView) -> None:
+    """How every view of the map paints: smooth, and trusting the items to restore the painter."""
+    view.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                        | QPainter.RenderHint.SmoothPixmapTransform)
+    view.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
+                              | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
+    view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+
+
 class MapView(QGraphicsView):
     picture_dropped = Signal(object)  # QMimeData with an image or an image file, dropped on the map
     context_menu_requested = Signal(QPoint, QPointF, object)  # global and scene position, item or None
@@ -45,12 +54,8 @@ class MapView(QGraphicsView):
         super().__init__(scene, parent)
         self.setViewport(RoomViewport())  # the room look is switched on in presentation mode
         self._scene = scene  # the view does not own its scene: keep it alive as long as the view
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-                            | QPainter.RenderHint.SmoothPixmapTransform)
-        self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
-                                  | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
+        set_map_rendering(self)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAcceptDrops(True)
