@@ -4,10 +4,10 @@ import os
 import tempfile
 
 # Before Qt is imported: no display needed, and nothing the tests write lands in the real home. The
-# offscreen platform gets two 1920x1080 screens, a laptop and a projector to its right (two_screens.json).
+# offscreen platform gets three 1920x1080 screens: a laptop, a projector and a wall screen (screens.json).
 if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + os.path.join(os.path.dirname(__file__),
-                                                                           "two_screens.json")
+                                                                           "screens.json")
 os.environ["HOME"] = tempfile.mkdtemp(prefix="trouble-mapper-test-home-")
 
 from PySide6.QtCore import QStandardPaths

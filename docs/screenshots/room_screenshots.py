@@ -1,8 +1,8 @@
 """Screenshots of the editor, the presenter view and presentation mode with the example workshop.
 
-Qt's offscreen platform with the tests' two 1920x1080 screens (Xvfb shows Qt a single screen):
+Qt's offscreen platform with the tests' 1920x1080 screens (Xvfb shows Qt a single screen):
 
-    QT_QPA_PLATFORM="offscreen:configfile=$PWD/tests/two_screens.json" \
+    QT_QPA_PLATFORM="offscreen:configfile=$PWD/tests/screens.json" \
         .venv/bin/python docs/screenshots/room_screenshots.py [FONT_SCALE]
 """
 

@@ -1,7 +1,7 @@
 """Running the room: phases bring their tools, the time box counts down, the presenter view sits on the
 second screen and mirrors edits, presentation mode, and the projection theme's fitted text.
 
-The offscreen platform has two screens here (tests/two_screens.json): LAPTOP and PROJECTOR.
+The offscreen platform has three screens here (tests/screens.json): LAPTOP, PROJECTOR and WALL.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from PySide6.QtGui import QFontMetricsF, QGuiApplication
 from PySide6.QtTest import QTest
 
 from trouble_mapper.canvas import items as card_items
+from trouble_mapper.canvas import room_look
 from trouble_mapper.canvas.room_look import PAD, RoomLook, lay_out
 from trouble_mapper.canvas.room_view import Framing
 from trouble_mapper.domain.model import Card
@@ -153,7 +154,7 @@ class PaintSpy(QObject):
 
 def test_the_presenter_opens_full_screen_on_the_second_screen(window, qtbot):
     screens = QGuiApplication.screens()
-    assert [s.name() for s in screens] == ["LAPTOP", "PROJECTOR"]
+    assert [s.name() for s in screens] == ["LAPTOP", "PROJECTOR", "WALL"]
     assert window.screen().name() == "LAPTOP"
     window.room.presenter_action.trigger()
     presenter = window.room.presenter
@@ -219,7 +220,7 @@ def test_selected_cards_are_highlighted_for_the_room_without_handles(window, qtb
     QCoreApplication.processEvents()
     image = presenter.view.viewport().grab().toImage()
     item = scene.cards[card.id]
-    corner = presenter.view.mapFromScene(item.sceneBoundingRect().topLeft())
+    corner = presenter.view.mapFromScene(item.rect_in_scene.topLeft())
     halo = [image.pixelColor(corner.x() + dx, corner.y() - 3).name() for dx in range(5, 30)]
     assert "#ffb000" in halo  # the amber halo just above the card's top edge
 
@@ -236,15 +237,30 @@ def test_unplugging_the_projector_closes_the_presenter_and_nothing_is_lost(windo
     assert "disconnected" in window.statusBar().currentMessage()
 
 
-def test_unplugging_the_projector_moves_the_presenter_to_another_screen(window, qtbot, monkeypatch):
+def test_unplugging_the_projector_moves_the_presenter_to_another_screen(window, qtbot):
     window.room.open_presenter()
     presenter = window.room.presenter
-    projector = presenter.screen()
+    assert presenter.screen().name() == "PROJECTOR"
+    window.room._screen_removed(presenter.screen())  # as Qt says when it is unplugged
+    assert window.room.presenter is presenter and presenter.isVisible() and presenter.isFullScreen()
+    assert presenter.screen().name() == "WALL"
+
+
+def test_closing_the_laptop_lid_closes_the_presenter_rather_than_cover_the_editor(window, monkeypatch):
+    window.room.open_presenter()
     laptop = window.screen()
-    monkeypatch.setattr(room_control, "room_screen", lambda *args, **kwargs: laptop)  # a third screen
-    window.room._screen_removed(projector)
-    assert window.room.presenter is presenter and presenter.isVisible()
-    assert presenter.screen().name() == laptop.name()
+    left = [s for s in QGuiApplication.screens() if s.name() == "PROJECTOR"]
+    monkeypatch.setattr(room_control.QGuiApplication, "screens", staticmethod(lambda: [laptop, *left]))
+    window.room._screen_removed(laptop)  # only the projector is left: the editor will land there
+    assert window.room.presenter is None
+
+
+def test_a_third_screen_going_leaves_the_presenter_where_it_is(window):
+    window.room.open_presenter()
+    presenter = window.room.presenter
+    wall = next(s for s in QGuiApplication.screens() if s.name() == "WALL")
+    window.room._screen_removed(wall)
+    assert window.room.presenter is presenter and presenter.screen().name() == "PROJECTOR"
 
 
 def test_with_one_screen_the_presenter_asks_for_presentation_mode(window, monkeypatch):
@@ -269,6 +285,55 @@ def test_presentation_mode_hides_the_chrome_and_escape_brings_it_back(window, qt
     assert window.menuBar().isVisible() and window.tables_dock.isVisible()
     assert window.room.phase_bar.isVisible()
     assert window.view.viewport().look is None
+
+
+def test_shortcuts_still_work_in_presentation_mode_and_the_window_state_comes_back(window, qtbot):
+    """Menus and bars are hidden, their shortcuts are not: F5 leaves, F6 starts the time box, Ctrl+Z
+    undoes; the window returns maximized as it was."""
+    window.showMaximized()
+    window.room.clock.set_timebox(10)
+    card = window.service.add_card(CardKind.TROUBLE, 50, 50, "Belt slips")
+    window.room.set_presentation_mode(True)
+    QTest.keyClick(window.view, Qt.Key.Key_F6)
+    assert window.room.clock.session.running
+    QTest.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert card.id not in window.service.document.cards
+    QTest.keyClick(window.view, Qt.Key.Key_F5)
+    assert not window.room.presenting and window.menuBar().isVisible()
+    assert window.windowState() & Qt.WindowState.WindowMaximized
+
+
+def test_a_read_only_workshop_has_the_phase_bar_off_and_no_banner_for_the_room(window, qtbot, example_path,
+                                                                                monkeypatch):
+    window.close_workshop()
+    monkeypatch.setattr("trouble_mapper.storage.workshop_file._writable",
+                        lambda path: "The file is read-only.")
+    assert window.open_path(example_path) and window.service.read_only
+    bar = window.room.phase_bar
+    assert not any(action.isEnabled() for action in bar.phase_actions.values())
+    assert not bar.timebox_button.isEnabled() and "Read-only" in bar.toolTip()
+    assert window.banner.isVisible()
+    window.room.set_presentation_mode(True)
+    assert not window.banner.isVisible()
+    window.room.set_presentation_mode(False)
+    assert window.banner.isVisible()
+
+
+def test_leaving_a_phase_with_a_running_time_box_asks_first(window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window.room.clock.set_timebox(30)
+    window.room.clock.start()
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: asked.append(args[2]) or answers.pop(0))
+    click_phase(window, Phase.CLASSIFY)  # a mis-click: No keeps the phase and its running box
+    assert window.room.clock.session.phase is Phase.FRAME and window.room.clock.session.running
+    assert window.room.phase_bar.phase_actions[Phase.FRAME].isChecked()
+    click_phase(window, Phase.CLASSIFY)  # Yes: on to Classify, the box ends
+    assert window.room.clock.session.phase is Phase.CLASSIFY and not window.room.clock.session.has_timebox
+    assert "30:00 left" in asked[0]
 
 
 def test_escape_while_typing_a_card_cancels_the_card_not_the_presentation(window, qtbot):
@@ -327,19 +392,23 @@ def test_the_theme_is_remembered_and_applied_to_the_presenter(window, qtbot):
     window.room.set_look(RoomLook(1.5, True))  # leave the shared settings as they were
 
 
+@pytest.mark.parametrize("selected", [False, True])
 @pytest.mark.parametrize("scale", [1.0, 2.5])
 @pytest.mark.parametrize("text", ["Labels wrinkled on 1.5 l bottles after the reel change",
                                   "x" * 3_000, "Changeover 0.5 l → 1.5 l takes 95 min"])
-def test_nothing_is_painted_outside_the_card_in_the_room_look(qapp, scale, text):
+def test_nothing_is_painted_outside_the_card_in_the_room_look(qapp, scale, text, selected):
     """The card painted for the room at 1:1, by a painter left with a huge font by whatever it drew
-    before (as in a scene): every pixel outside the card's rectangle stays white."""
+    before (as in a scene): every pixel outside the card's bounds stays white (the amber halo of a
+    selected card included: a halo outside the bounds would leave ghosts when the card moves)."""
     from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
+    from trouble_mapper.canvas.items import CardItem
     from trouble_mapper.canvas.room_look import paint_card
 
     card = Card("c", CardKind.TROUBLE, 17, text=text, category="Minor stops", votes=6, x=0, y=0)
     margin = 40
     image = QImage(int(card.width) + 2 * margin, int(card.height) + 2 * margin, QImage.Format.Format_RGB32)
+    assert margin > room_look.HALO_MARGIN + 4
     image.fill(QColor("white"))
     painter = QPainter(image)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -348,9 +417,10 @@ def test_nothing_is_painted_outside_the_card_in_the_room_look(qapp, scale, text)
     huge.setPixelSize(60)
     huge.setBold(True)
     painter.setFont(huge)
-    paint_card(painter, card, lay_out(card, scale), RoomLook(scale, True), False, QColor("#DDCC77"))
+    paint_card(painter, card, lay_out(card, scale), RoomLook(scale, True), selected, QColor("#DDCC77"))
     painter.end()
-    inside = QRectF(margin - 3, margin - 3, card.width + 6, card.height + 6)
+    bounds = CardItem(card, movable=False).boundingRect()
+    inside = bounds.translated(margin, margin).adjusted(-0.5, -0.5, 0.5, 0.5)
     strays = [(x, y) for y in range(image.height()) for x in range(image.width())
               if not inside.contains(x, y) and image.pixelColor(x, y).lightness() < 200]
     assert not strays, f"{len(strays)} pixels drawn outside the card, first {strays[:5]}"

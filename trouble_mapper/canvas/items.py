@@ -108,7 +108,7 @@ class CardItem(QGraphicsItem):
         self._hovered = False
         self.dimmed = False
         self.rect_in_scene = QRectF(card.x, card.y, card.width, card.height)  # kept for batch drawing
-        self._room: tuple[float, Card, room_look.RoomCard] | None = None  # layout for the room's screen
+        self._room: tuple[tuple, room_look.RoomCard] | None = None  # layout for the room's screen, by key
         self._layout()
         self.setPos(card.x, card.y)  # before the flags: no itemChange round trip per new card
         flags = QGraphicsItem.GraphicsItemFlag
@@ -143,7 +143,8 @@ class CardItem(QGraphicsItem):
         """Note the card's size now; lay out its texts when it is first drawn (a 2,000-card map opens
         without laying out 2,000 cards nobody is looking at)."""
         card = self.card
-        self._bounds = QRectF(-3, -3, card.width + HANDLE_RADIUS + 6, card.height + 6)
+        margin = room_look.HALO_MARGIN  # the room's selection halo; the link handle fits inside it too
+        self._bounds = QRectF(-margin, -margin, card.width + 2 * margin, card.height + 2 * margin)
         self._laid_out = False
 
     def _lay_out_texts(self) -> None:
@@ -264,10 +265,11 @@ class CardItem(QGraphicsItem):
 
     def room_layout(self, scale: float) -> room_look.RoomCard:
         """The card laid out for the room's screen at ``scale``, kept until the card or scale changes."""
-        cached = self._room
-        if cached is None or cached[0] != scale or cached[1] is not self.card:
-            cached = self._room = (scale, self.card, room_look.lay_out(self.card, scale))
-        return cached[2]
+        card = self.card
+        key = (scale, card.kind, card.number, card.text, card.category, card.votes, card.width, card.height)
+        if self._room is None or self._room[0] != key:  # a move or a new zone keeps the layout
+            self._room = (key, room_look.lay_out(card, scale))
+        return self._room[1]
 
     def _paint_for_room(self, painter: QPainter, look: room_look.RoomLook) -> None:
         room_look.paint_card(painter, self.card, self.room_layout(look.font_scale), look, self.isSelected(),

@@ -20,20 +20,24 @@ from trouble_mapper.canvas import palette
 from trouble_mapper.canvas.shapes import card_outline, note_fold
 from trouble_mapper.domain.model import Card
 from trouble_mapper.domain.vocabulary import CardKind
+from trouble_mapper.text_wrap import wrap_paragraph
 
 MIN_SCALE, MAX_SCALE = 1.0, 2.5
 BASE_TEXT_PX, BASE_TAG_PX, BASE_BIG_TAG_PX, BASE_SMALL_PX = 15.0, 22.0, 52.0, 12.0
 PAD = 8.0
+HALO_MARGIN = 12.0  # how far the selection halo reaches outside the card (the card's bounds include it)
 HALO = QColor("#FFB000")  # amber: visible to every kind of colour vision against the kind colours
 _INK = QColor("#000000")
 _WHITE_PEN = QPen(QColor("#FFFFFF"))
+_HALO_PEN = QPen(HALO, 2 * HALO_MARGIN)
 _INK_PEN = QPen(_INK)
 _TEXT_PEN = QPen(palette.TEXT)
 _BORDERS = {(kind, contrast): QPen(border, 4 if contrast else 2)
             for kind, (_fill, border) in palette.KIND_COLOURS.items() for contrast in (True, False)}
 _SELECTED_PEN = QPen(_INK, 4)
 READABLE_SCREEN_PX = 13.0  # text smaller than this on the room's screen: the card shows its tag only
-HALO_SCREEN_PX = 12.0  # the selection halo is at least this wide on screen, whatever the zoom
+MAX_TEXT_CHARS = 4000  # more than any card can show: longer texts are cut before they are laid out
+MAX_LINE_CHARS = 300  # the rest of a long word on the last line, before it is elided
 STRIPE = 6.0  # a category with no room for its name is a stripe along the card's bottom edge
 
 
@@ -113,7 +117,8 @@ def lay_out(card: Card, scale: float) -> RoomCard:
     category = category_metrics.elidedText(card.category, Qt.TextElideMode.ElideRight, inner - 18)
     category_at = QPointF(PAD + 18, height - footer + 3) if card.category and footer > STRIPE else None
     text_height = height - text_top - footer - 4
-    text_px, lines, line_height = _fitted_text(card.text, BASE_TEXT_PX * scale, inner, text_height)
+    text_px, lines, line_height = _fitted_text(card.text[:MAX_TEXT_CHARS], BASE_TEXT_PX * scale, inner,
+                                               text_height)
     big_px = _fitting_px(card.tag, True, BASE_BIG_TAG_PX * scale, width - 12, height - 12)
     big_metrics = QFontMetricsF(font(big_px, True))
     big_tag_at = QPointF((width - big_metrics.horizontalAdvance(card.tag)) / 2,
@@ -167,52 +172,34 @@ def _fitted_text(text: str, wanted_px: float, width: float, height: float) -> tu
     while True:
         metrics = QFontMetricsF(font(px))
         line_height = metrics.lineSpacing()
-        lines = wrap(text, metrics, width)
         room = max(1, int(height // line_height))
+        lines = wrap(text, metrics, width, room)
         if len(lines) <= room:
             return px, lines, line_height
         smaller = max(BASE_TEXT_PX, px * 0.9)
         if px <= BASE_TEXT_PX or smaller == px:
             kept = lines[:room]
-            kept[-1] = metrics.elidedText(kept[-1] + " …", Qt.TextElideMode.ElideRight, width)
+            last = kept[-1][:MAX_LINE_CHARS]
+            kept[-1] = metrics.elidedText(last + " …", Qt.TextElideMode.ElideRight, width)
             if not kept[-1].endswith("…"):
                 kept[-1] = metrics.elidedText(kept[-1] + "…", Qt.TextElideMode.ElideRight, width)
             return px, kept, line_height
         px = smaller
 
 
-def wrap(text: str, metrics: QFontMetricsF, width: float) -> list[str]:
-    """Greedy word wrap at ``width``; words wider than a line are cut between characters."""
+def wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int | None = None) -> list[str]:
+    """Greedy word wrap at ``width``; words wider than a line are cut between characters. With
+    ``max_lines``, stops once there are more lines than that (the text does not fit)."""
+    measure = metrics.horizontalAdvance
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split():
-            candidate = f"{line} {word}" if line else word
-            if metrics.horizontalAdvance(candidate) <= width:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            while metrics.horizontalAdvance(word) > width and len(word) > 1:
-                cut = _chars_that_fit(word, metrics, width)
-                lines.append(word[:cut])
-                word = word[cut:]
-            line = word
-        lines.append(line)
+        lines += wrap_paragraph(" ".join(paragraph.split()), measure, width,
+                                None if max_lines is None else max_lines - len(lines))
+        if max_lines is not None and len(lines) > max_lines:
+            break
     while lines and not lines[-1]:
         lines.pop()
     return lines or [""]
-
-
-def _chars_that_fit(word: str, metrics: QFontMetricsF, width: float) -> int:
-    low, high = 1, len(word)
-    while low < high:  # the longest prefix that fits (at least one character)
-        middle = (low + high + 1) // 2
-        if metrics.horizontalAdvance(word[:middle]) <= width:
-            low = middle
-        else:
-            high = middle - 1
-    return low
 
 
 def paint_card(painter: QPainter, card: Card, layout: RoomCard, look: RoomLook, selected: bool,
@@ -223,7 +210,7 @@ def paint_card(painter: QPainter, card: Card, layout: RoomCard, look: RoomLook, 
     outline = card_outline(kind, card.width, card.height)
     zoom = painter.worldTransform().m11()
     if selected:
-        painter.setPen(QPen(HALO, max(14.0, 2 * HALO_SCREEN_PX / max(zoom, 0.01))))
+        painter.setPen(_HALO_PEN)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(outline)
     painter.setPen(_SELECTED_PEN if selected else _BORDERS[kind, look.high_contrast])

@@ -7,7 +7,6 @@ looking at, the whole map, or one zone.
 
 from __future__ import annotations
 
-import contextlib
 from enum import StrEnum
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 from trouble_mapper.canvas.room_look import RoomLook, RoomViewport
 from trouble_mapper.canvas.scene import MapScene
 from trouble_mapper.canvas.view import MapView, set_map_rendering
+from trouble_mapper.signals import disconnect_quietly
 
 ZONE_MARGIN = 40.0
 
@@ -111,10 +111,8 @@ class RoomView(QGraphicsView):
     def detach(self) -> None:
         """The room's screen closes: stop following the editor and tell the scene."""
         self._reframe_soon.stop()
-        for signal, slot in ((self.editor.horizontalScrollBar().valueChanged, self._editor_moved),
-                             (self.editor.verticalScrollBar().valueChanged, self._editor_moved),
-                             (self.editor.zoom_changed, self._editor_moved),
-                             (self._scene.service.changed, self._map_changed)):
-            with contextlib.suppress(RuntimeError, TypeError):
-                signal.disconnect(slot)
+        disconnect_quietly((self.editor.horizontalScrollBar().valueChanged, self._editor_moved),
+                           (self.editor.verticalScrollBar().valueChanged, self._editor_moved),
+                           (self.editor.zoom_changed, self._editor_moved),
+                           (self._scene.service.changed, self._map_changed))
         self._scene.set_room_scale(None)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from reportlab.pdfbase import pdfmetrics
 
 from trouble_mapper.export.fonts import Fonts, print_fonts
+from trouble_mapper.text_wrap import wrap_paragraph
 
 _RTL_CLASSES = ("R", "AL")
 
@@ -62,45 +63,7 @@ def _clean(text: str, fonts: Fonts) -> str:
 
 def _wrap(paragraph: str, font: str, size: float, width: float) -> list[str]:
     """Greedy line filling: as many words per line as fit."""
-    measure = _measurer(font, size)
-    space = measure(" ")
-    lines: list[str] = []
-    line: list[str] = []
-    used = 0.0
-    for word in paragraph.split(" "):
-        if not word:
-            continue
-        word_width = measure(word)
-        if line and used + space + word_width <= width:
-            line.append(word)
-            used += space + word_width
-            continue
-        if line:
-            lines.append(" ".join(line))
-            line, used = [], 0.0
-        if word_width > width:
-            pieces = _break_word(word, measure, width)
-            lines += pieces[:-1]
-            word = pieces[-1]
-            word_width = measure(word)
-        line, used = [word], word_width
-    if line:
-        lines.append(" ".join(line))
-    return lines or [""]
-
-
-def _break_word(word: str, measure, width: float) -> list[str]:
-    """A word too wide for the column, cut into pieces that fit (at least one character each)."""
-    pieces: list[str] = []
-    start, used = 0, 0.0
-    for index, ch in enumerate(word):
-        ch_width = measure(ch)
-        if index > start and used + ch_width > width:
-            pieces.append(word[start:index])
-            start, used = index, 0.0
-        used += ch_width
-    pieces.append(word[start:])
-    return pieces
+    return wrap_paragraph(paragraph, _measurer(font, size), width)
 
 
 @lru_cache(maxsize=16)

@@ -508,6 +508,7 @@ class MainWindow(QMainWindow):
             if guide.exec() != QDialog.DialogCode.Accepted:
                 return None
             setup = guide.setup()
+            guide.deleteLater()  # it holds the chosen picture's bytes
         else:
             setup = title_only_setup(title)
         path = places.unused_path(places.workshops_folder(), places.file_name_for(setup.workshop.title))

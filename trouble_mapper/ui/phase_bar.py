@@ -7,13 +7,12 @@ on the room's screen (``TimeLabel`` is shared with the presenter view).
 
 from __future__ import annotations
 
-import contextlib
-
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QToolBar, QToolButton, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMessageBox, QToolBar, QToolButton, QWidget
 
 from trouble_mapper.domain.session import Phase, Session, clock_text
+from trouble_mapper.signals import disconnect_quietly
 from trouble_mapper.ui.session_clock import SessionClock
 
 TIMEBOX_MINUTES = (5, 10, 15, 20, 30, 45, 60, 90)
@@ -53,8 +52,10 @@ class TimeLabel(QLabel):
             self.state = "paused"
             text, look = f"{clock_text(remaining)} paused", _PAUSED
         self.setText(text)
-        self.setStyleSheet(f"QLabel {{ {look} font-size: {self.pixel_size}px; font-weight: bold; "
-                           f"padding: 2px {self.pixel_size // 2}px; border-radius: 6px; }}")
+        style = (f"QLabel {{ {look} font-size: {self.pixel_size}px; font-weight: bold; "
+                 f"padding: 2px {self.pixel_size // 2}px; border-radius: 6px; }}")
+        if style != self.styleSheet():  # a new style sheet re-polishes the label: not four times a second
+            self.setStyleSheet(style)
 
 
 class PhaseBar(QToolBar):
@@ -95,8 +96,11 @@ class PhaseBar(QToolBar):
         self.addWidget(self.timebox_button)
         self.start_action = self.addAction("Start", lambda: self.clock and self.clock.toggle())
         self.start_action.setObjectName("startPause")
+        self.start_action.setShortcut(QKeySequence("F6"))
+        self.start_action.setToolTip("Start or pause the time box (F6)")
         self.add_action = self.addAction("+5 min", lambda: self.clock and self.clock.add_time())
-        self.add_action.setToolTip("Five more minutes for this phase")
+        self.add_action.setShortcut(QKeySequence("Shift+F6"))
+        self.add_action.setToolTip("Five more minutes for this phase (Shift+F6)")
         self.time_label = TimeLabel(18, self)
         self.time_action = self.addWidget(self.time_label)  # a toolbar shows or hides its widgets' actions
         self.set_clock(None)
@@ -104,14 +108,15 @@ class PhaseBar(QToolBar):
     def set_clock(self, clock: SessionClock | None) -> None:
         """Follow the open workshop's session (None: no workshop open)."""
         if self.clock is not None:
-            for signal, slot in ((self.clock.session_changed, self._show), (self.clock.tick, self._tick),
-                                 (self.clock.time_up, self._time_up)):
-                with contextlib.suppress(RuntimeError, TypeError):
-                    signal.disconnect(slot)
+            disconnect_quietly((self.clock.session_changed, self._show), (self.clock.tick, self._tick),
+                               (self.clock.time_up, self._time_up))
         self.clock = clock
+        usable = clock is not None and not clock.service.read_only  # a read-only file cannot keep them
         for action in (*self.phase_actions.values(), self.start_action, self.add_action):
-            action.setEnabled(clock is not None)
-        self.timebox_button.setEnabled(clock is not None)
+            action.setEnabled(usable)
+        self.timebox_button.setEnabled(usable)
+        read_only = clock is not None and not usable
+        self.setToolTip("Read-only workshop: phases and time boxes are off" if read_only else "")
         if clock is not None:
             clock.session_changed.connect(self._show)
             clock.tick.connect(self._tick)
@@ -124,16 +129,30 @@ class PhaseBar(QToolBar):
     def choose(self, phase: Phase) -> None:
         if self.clock is None:
             return
+        session = self.clock.session
+        if phase is not session.phase and session.running and not self._confirm_leaving(session):
+            self._show(session)
+            return
         if self.clock.set_phase(phase):
             self.phase_chosen.emit(phase)
         else:
             self._show(self.clock.session)  # refused: the checked button goes back
 
+    def _confirm_leaving(self, session: Session) -> bool:
+        """A phase change ends the running time box: ask first (a mis-click must not lose it)."""
+        left = clock_text(self.clock.remaining()) if self.clock is not None else ""
+        answer = QMessageBox.question(
+            self, "Change phase", f"{session.phase.label} has a time box running ({left} left). Move on "
+            "and end it?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def _show(self, session: Session) -> None:
         self.phase_actions[session.phase].setChecked(True)
         self.start_action.setText("Pause" if session.running else "Start")
-        self.start_action.setEnabled(session.has_timebox)
-        self.add_action.setEnabled(session.has_timebox)
+        usable = not self.clock.service.read_only if self.clock is not None else False
+        self.start_action.setEnabled(usable and session.has_timebox)
+        self.add_action.setEnabled(usable and session.has_timebox)
         self.time_action.setVisible(session.has_timebox)
         if self.clock is not None:
             self.time_label.show_session(session, self.clock.remaining())

@@ -40,6 +40,8 @@ class RoomControl(QObject):
         self.presenter: PresenterWindow | None = None
         self.framing, self.zone_id = Framing.FOLLOW, None
         self._hidden_for_presentation: list[QWidget] = []
+        self._shortcuts: list[QAction] = []  # menu and bar actions lent to the window while presenting
+        self._state_before_presenting = Qt.WindowState.WindowNoState
         self._presenting = False
         self.look = self._load_look()
         self.phase_bar = PhaseBar(window)
@@ -60,6 +62,7 @@ class RoomControl(QObject):
             lambda on: self.set_look(RoomLook(self.look.font_scale, on)))
         self.framing_menu = QMenu("Room View &Shows")
         self.framing_menu.aboutToShow.connect(self._fill_framing_menu)
+        self._framing_group = QActionGroup(self)  # the menu's actions come and go; the group stays
         app = QGuiApplication.instance()
         app.screenAdded.connect(self._screen_added)
         app.screenRemoved.connect(self._screen_removed)
@@ -128,7 +131,7 @@ class RoomControl(QObject):
         elif phase is Phase.ACTIONS:
             window.tables_dock.show()
             window.tables_dock.raise_()
-            window.tables.tabs.setCurrentIndex(1)
+            window.tables.tabs.setCurrentWidget(window.tables.plan_page)
         elif phase is Phase.REVIEW:
             window.meetings_dock.show()
             window.meetings_dock.raise_()
@@ -175,15 +178,19 @@ class RoomControl(QObject):
                 "A second screen is connected: View > Presenter View shows the map there (Shift+F5).", 8000)
 
     def _screen_removed(self, screen: QScreen) -> None:
-        """The projector was unplugged: move the room's view to another screen, or close it."""
+        """A screen was unplugged. With one screen left (the projector, or the laptop's own when its lid
+        closes and the editor lands on the projector) the room's view closes rather than cover the
+        editor; the projector gone with another screen free: the room's view moves there."""
         presenter = self.presenter
-        if presenter is None or screen.name() not in (presenter.placed_on, presenter.screen().name()):
+        if presenter is None:
             return
-        other = room_screen(self.window, avoid=screen)
-        if other is not None:
-            self.presenter.show_on(other)
-        else:
-            self.presenter.close()
+        left = [s for s in QGuiApplication.screens() if s.name() != screen.name()]
+        on_projector = screen.name() in (presenter.placed_on, presenter.screen().name())
+        other = room_screen(self.window, avoid=screen) if len(left) > 1 else None
+        if on_projector and other is not None:
+            presenter.show_on(other)
+        elif on_projector or len(left) < 2:
+            presenter.close()
             self.window.statusBar().showMessage(
                 "The room's screen was disconnected; the workshop goes on here. Nothing was lost.", 8000)
 
@@ -196,8 +203,8 @@ class RoomControl(QObject):
 
     def _fill_framing_menu(self) -> None:
         menu = self.framing_menu
-        menu.clear()
-        group = QActionGroup(menu)
+        menu.clear()  # deletes the old actions, which leaves the group
+        group = self._framing_group
         for framing in (Framing.FOLLOW, Framing.FIT_ALL):
             action = menu.addAction(framing.label, lambda f=framing: self.set_framing(f))
             action.setCheckable(True)
@@ -207,7 +214,7 @@ class RoomControl(QObject):
         if zones:
             menu.addSeparator()
         for zone in sorted(zones.values(), key=lambda z: z.name.casefold()):
-            action = menu.addAction(f"Zone: {zone.name}",
+            action = menu.addAction(f"Zone: {zone.name.replace('&', '&&')}",
                                     lambda z=zone.id: self.set_framing(Framing.ZONE, z))
             action.setCheckable(True)
             action.setChecked(self.framing is Framing.ZONE and self.zone_id == zone.id)
@@ -225,9 +232,12 @@ class RoomControl(QObject):
             self.presentation_action.setChecked(on)
             return
         if on:
-            chrome = (window.menuBar(), window.statusBar(), *self._bars_and_docks())
+            chrome = (window.menuBar(), window.statusBar(), window.banner, *self._bars_and_docks())
             shown = [widget for widget in chrome if widget.isVisible()]
             self._hidden_for_presentation = shown
+            self._state_before_presenting = window.windowState()
+            self._shortcuts = self._menu_and_bar_actions()
+            window.addActions(self._shortcuts)  # hidden menus and bars take their shortcuts with them
             for widget in shown:
                 widget.hide()
             self.header.set_scale(self.look.font_scale)
@@ -239,6 +249,9 @@ class RoomControl(QObject):
             view.installEventFilter(self)
             self._presenting = True
         else:
+            for action in self._shortcuts:
+                window.removeAction(action)
+            self._shortcuts = []
             for widget in self._hidden_for_presentation:
                 widget.show()
             self._hidden_for_presentation = []
@@ -248,7 +261,7 @@ class RoomControl(QObject):
                 view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
                 view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
                 view.removeEventFilter(self)
-            window.showNormal()
+            window.setWindowState(self._state_before_presenting)
             self._presenting = False
         self.presentation_action.setChecked(on)
 
@@ -256,6 +269,22 @@ class RoomControl(QObject):
     def presenting(self) -> bool:
         """True in presentation mode."""
         return self._presenting
+
+    def _menu_and_bar_actions(self) -> list[QAction]:
+        """Every action with a keyboard shortcut in the menus and tool bars (F5, Ctrl+Z, Start/Pause...)."""
+        from PySide6.QtWidgets import QToolBar
+
+        found: list[QAction] = []
+        menus = [action.menu() for action in self.window.menuBar().actions() if action.menu()]
+        while menus:
+            for action in menus.pop().actions():
+                if action.menu():
+                    menus.append(action.menu())
+                elif not action.shortcut().isEmpty() and action not in found:
+                    found.append(action)
+        for bar in self.window.findChildren(QToolBar):
+            found += [a for a in bar.actions() if not a.shortcut().isEmpty() and a not in found]
+        return found
 
     def _bars_and_docks(self) -> list[QWidget]:
         from PySide6.QtWidgets import QDockWidget, QToolBar

@@ -7,7 +7,6 @@ while the box runs tell every display. The clock is injectable so tests run time
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable
 
@@ -16,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from trouble_mapper.domain.rules import RuleError
 from trouble_mapper.domain.session import EXTRA_TIME_S, Phase, Session
 from trouble_mapper.service import WorkshopService
+from trouble_mapper.signals import disconnect_quietly
 
 TICK_MS = 250
 
@@ -108,5 +108,4 @@ class SessionClock(QObject):
     def stop(self) -> None:
         """The workshop closes: no more ticks."""
         self._timer.stop()
-        with contextlib.suppress(RuntimeError, TypeError):
-            self.service.changed.disconnect(self._on_changes)
+        disconnect_quietly((self.service.changed, self._on_changes))
