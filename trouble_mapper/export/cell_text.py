@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from reportlab.pdfbase import pdfmetrics
 
-from trouble_mapper.export.fonts import Fonts, print_fonts
+from trouble_mapper.export.fonts import drawable
 from trouble_mapper.text_wrap import wrap_paragraph
 
 _RTL_CLASSES = ("R", "AL")
@@ -29,36 +29,14 @@ def cell_lines(text: str, font: str, size: float, width: float, limit: int | Non
     text = text or ""
     if limit is not None and len(text) > limit:
         text = text[:limit] + f" … ({len(text) - limit:,} more characters not printed)"
-    fonts = print_fonts()
     lines: list[str] = []
-    for paragraph in _clean(text, fonts).split("\n"):
+    for paragraph in drawable(text).split("\n"):
         rtl = _has_rtl(paragraph)
         if rtl:
             paragraph = _reshape(paragraph)
         wrapped = _wrap(paragraph, font, size, width)
         lines += [_display(line) for line in wrapped] if rtl else wrapped
     return "\n".join(lines)
-
-
-def _clean(text: str, fonts: Fonts) -> str:
-    """Tabs to spaces, control characters dropped, glyphs the font lacks replaced (one mark per run)."""
-    out: list[str] = []
-    covers, mark = fonts.covers, fonts.replacement
-    for ch in text:
-        if ch == "\n":
-            out.append(ch)
-        elif ch == "\t":
-            out.append(" ")
-        elif covers(ch):
-            out.append(ch)
-        else:
-            category = unicodedata.category(ch)
-            if category in ("Cc", "Cs", "Co", "Cn") or category in ("Mn", "Me", "Cf"):
-                continue  # controls, and combining marks or joiners the font lacks: dropped quietly
-            fonts.missed.add(ch)
-            if not out or out[-1] != mark:
-                out.append(mark)
-    return "".join(out)
 
 
 def _wrap(paragraph: str, font: str, size: float, width: float) -> list[str]:

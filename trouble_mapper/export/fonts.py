@@ -357,25 +357,29 @@ def visual_order(text: str) -> str:
 
 
 def printable(text: str) -> str:
-    """``text`` with what the font cannot draw replaced: control characters go, unknown glyphs show
-    as one replacement mark per run (and are remembered for the report); line breaks are kept;
-    right-to-left runs come in drawing order (``visual_order``)."""
+    """``text`` with what the font cannot draw replaced (``drawable``), right-to-left runs in drawing
+    order (``visual_order``)."""
+    return drawable(visual_order(text))
+
+
+def drawable(text: str) -> str:
+    """``text`` with what the font cannot draw replaced: control characters go, tabs become spaces, line
+    breaks stay, unknown glyphs show as one replacement mark per run (and are remembered for the report);
+    combining marks and joiners the font lacks are dropped quietly."""
     fonts = print_fonts()
-    text = visual_order(text)
-    out = []
+    covers, mark = fonts.covers, fonts.replacement
+    out: list[str] = []
     for ch in text:
-        if ch in "\n\t":
+        if ch >= " " and not "\x7f" <= ch <= "\x9f" and covers(ch):
+            out.append(ch)  # the common case, without asking unicodedata
+        elif ch in "\n\t":
             out.append(" " if ch == "\t" else ch)
-        elif unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
+        elif not _needs_glyph(ch):
             continue
-        elif unicodedata.category(ch) in ("Mn", "Me", "Cf") and not fonts.covers(ch):
-            continue  # combining marks, joiners and variation selectors the font lacks: drop quietly
-        elif fonts.covers(ch):
-            out.append(ch)
         else:
             fonts.missed.add(ch)
-            if not out or out[-1] != fonts.replacement:
-                out.append(fonts.replacement)
+            if not out or out[-1] != mark:
+                out.append(mark)
     return "".join(out)
 
 
