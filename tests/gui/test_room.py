@@ -424,3 +424,29 @@ def test_nothing_is_painted_outside_the_card_in_the_room_look(qapp, scale, text,
     strays = [(x, y) for y in range(image.height()) for x in range(image.width())
               if not inside.contains(x, y) and image.pixelColor(x, y).lightness() < 200]
     assert not strays, f"{len(strays)} pixels drawn outside the card, first {strays[:5]}"
+
+
+def test_each_view_draws_the_map_at_its_own_level_of_detail(window, qtbot):
+    """The editor zoomed right out draws cards as blocks (overview) while the room's view, zoomed on a
+    zone, draws them in full; with both zoomed out the scene switches to its batched overview."""
+    from trouble_mapper.canvas.palette import KIND_COLOURS
+
+    window.room.open_presenter()
+    room = window.room.presenter.view
+    scene = window.view.map_scene()
+    item = next(i for i in scene.cards.values() if i.card.tag == "T1")
+    zone = next(z for z in window.service.document.zones.values()
+                if QRectF(z.x, z.y, z.width, z.height).contains(item.rect_in_scene.center()))
+    room.set_framing(Framing.ZONE, zone.id)
+    window.view.set_zoom(0.1)
+    window.view.centerOn(item.rect_in_scene.center())
+    assert not scene.overview
+    editor_image = window.view.viewport().grab().toImage()
+    centre = window.view.mapFromScene(item.rect_in_scene.center())
+    assert editor_image.pixelColor(centre).name() == KIND_COLOURS[CardKind.TROUBLE][1].name().lower()
+    item._room = None
+    room.viewport().grab()
+    assert item._room is not None  # laid out and painted in the room look, in full
+    room.set_framing(Framing.FIT_ALL)
+    window.room.presenter.close()
+    assert scene.overview  # the editor alone is zoomed out

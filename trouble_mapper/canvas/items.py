@@ -55,6 +55,7 @@ FOOTER_HEIGHT = 20.0
 PADDING = 8.0
 HANDLE_RADIUS = 9.0
 FULL_DETAIL_SCALE = 0.55  # below this zoom a card shows its shape and a large tag only
+OVERVIEW_SCALE = 0.3  # below this zoom the scene draws the cards and links in batches (overview.py)
 
 _SELECTION_PEN = QPen(palette.SELECTION, 4)
 _WHITE = QPen(Qt.GlobalColor.white)
@@ -227,6 +228,8 @@ class CardItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
+        if widget is not None and painter.worldTransform().m11() < OVERVIEW_SCALE:
+            return  # this view is zoomed out (the other is not): it draws the card in a batch
         if type(widget) is RoomViewport and widget.look is not None:
             self._paint_for_room(painter, widget.look)
             return
@@ -388,6 +391,8 @@ class LinkItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
+        if widget is not None and painter.worldTransform().m11() < OVERVIEW_SCALE:
+            return  # drawn in the overview batch of this view
         painter.setPen(self.SELECTED_PEN if self.isSelected() else self.PEN)
         painter.drawLine(self._shaft)
         if not self.head.isEmpty():

@@ -13,9 +13,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
 from trouble_mapper.canvas import palette
-from trouble_mapper.canvas.items import BIG_TAG_FONT, CardItem, LinkItem
+from trouble_mapper.canvas.items import BIG_TAG_FONT, OVERVIEW_SCALE, CardItem, LinkItem
 
-OVERVIEW_SCALE = 0.3  # below this zoom the map is drawn in overview
+__all__ = ["OVERVIEW_SCALE", "paint_overview"]
+
 MIN_TAG_SCALE = 9 / 52  # tags are drawn when at least 9 px tall (BIG_TAG_FONT is 52 px); else blocks only
 
 _BLOCKS = {kind: QBrush(border) for kind, (_fill, border) in palette.KIND_COLOURS.items()}

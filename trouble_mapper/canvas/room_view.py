@@ -10,12 +10,12 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QPainter, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from trouble_mapper.canvas.room_look import RoomLook, RoomViewport
 from trouble_mapper.canvas.scene import MapScene
-from trouble_mapper.canvas.view import MapView, set_map_rendering
+from trouble_mapper.canvas.view import MapView, draw_own_overview, set_map_rendering
 from trouble_mapper.signals import disconnect_quietly
 
 ZONE_MARGIN = 40.0
@@ -103,6 +103,10 @@ class RoomView(QGraphicsView):
     def _map_changed(self, _changes) -> None:
         if self.framing is not Framing.FOLLOW:
             self._reframe_soon.start(0)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawForeground(painter, rect)
+        draw_own_overview(self, painter, rect)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -262,6 +262,7 @@ class MapScene(QGraphicsScene):
         self._update_overview()
 
     def _update_overview(self) -> None:
+        """While every view is zoomed out, the items have no contents at all (no paint call each)."""
         overview = max(self._scale, self._room_scale or 0.0) < OVERVIEW_SCALE
         if overview != self._overview:
             self._overview = overview
@@ -295,7 +296,13 @@ class MapScene(QGraphicsScene):
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         if self._overview:
-            paint_overview(painter, rect, self.cards.values(), self.links.values(), self.selectedItems(),
+            self.paint_overview(painter, rect)
+
+    def paint_overview(self, painter: QPainter, rect: QRectF) -> None:
+        """Every card and link in batches. Drawn here while every view is zoomed out; when only one of
+        two views is (the editor zoomed out, the room's view zoomed in), that view asks for it and the
+        items skip their own painting there (``CardItem.paint``)."""
+        paint_overview(painter, rect, self.cards.values(), self.links.values(), self.selectedItems(),
                            painter.worldTransform().m11())
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:

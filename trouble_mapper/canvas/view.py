@@ -23,7 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
-from trouble_mapper.canvas.items import FULL_DETAIL_SCALE, CardItem
+from trouble_mapper.canvas.items import FULL_DETAIL_SCALE, OVERVIEW_SCALE, CardItem
 from trouble_mapper.canvas.room_look import RoomLook, RoomViewport
 from trouble_mapper.canvas.scene import CARD_GAP, MapScene
 from trouble_mapper.domain.vocabulary import CardKind
@@ -43,6 +43,13 @@ def set_map_rendering(view: QGraphicsView) -> None:
     view.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
                               | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
     view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+
+
+def draw_own_overview(view: QGraphicsView, painter: QPainter, rect: QRectF) -> None:
+    """A view zoomed out while the other view of the same scene is not draws its own overview."""
+    scene = view.scene()
+    if not scene.overview and view.transform().m11() < OVERVIEW_SCALE:
+        scene.paint_overview(painter, rect)
 
 
 class MapView(QGraphicsView):
@@ -67,6 +74,10 @@ class MapView(QGraphicsView):
 
     def map_scene(self) -> MapScene:
         return self._scene
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawForeground(painter, rect)
+        draw_own_overview(self, painter, rect)
 
     def set_room_look(self, look: RoomLook | None) -> None:
         """Draw for the room (presentation mode) or for editing (None)."""
