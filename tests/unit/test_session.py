@@ -96,3 +96,17 @@ def test_a_read_only_workshop_refuses_to_store_the_session(tmp_path):
         assert opened.document.session == Session()
     finally:
         opened.close()
+
+
+def test_the_session_clock_ignores_a_wall_clock_correction_while_running(monkeypatch):
+    import time
+
+    from trouble_mapper.ui.session_clock import steady_wall_clock
+
+    steady = [100.0]
+    monkeypatch.setattr(time, "time", lambda: T0)
+    monkeypatch.setattr(time, "monotonic", lambda: steady[0])
+    clock = steady_wall_clock()
+    monkeypatch.setattr(time, "time", lambda: T0 + 3_600)  # the system clock is set an hour forward
+    steady[0] += 30
+    assert clock() == T0 + 30

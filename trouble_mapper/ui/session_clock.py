@@ -20,6 +20,14 @@ from trouble_mapper.signals import disconnect_quietly
 TICK_MS = 250
 
 
+def steady_wall_clock() -> Callable[[], float]:
+    """Wall-clock seconds that advance with the monotonic clock from now on: a clock correction while the
+    app runs (the laptop joins the room's network and syncs its time) does not make a time box jump.
+    Stored times stay wall-clock, so a box keeps counting across a restart."""
+    wall, steady = time.time(), time.monotonic()
+    return lambda: wall + (time.monotonic() - steady)
+
+
 class SessionClock(QObject):
     """The open workshop's session, and a tick while its time box runs."""
 
@@ -28,12 +36,12 @@ class SessionClock(QObject):
     time_up = Signal()  # once, when a running box reaches zero
     refused = Signal(str)  # why a change could not be stored, for the user
 
-    def __init__(self, service: WorkshopService, clock: Callable[[], float] = time.time,
+    def __init__(self, service: WorkshopService, clock: Callable[[], float] | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
-        self.clock = clock
-        self._was_up = self.session.is_up(clock())
+        self.clock = clock or steady_wall_clock()
+        self._was_up = self.session.is_up(self.clock())
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self.poll)
