@@ -364,6 +364,12 @@ def fits(card: Card, scale: float) -> None:
     assert bottom <= limit + 0.5
     if layout.votes_box is not None:
         assert layout.votes_box.right() <= card.width and layout.votes_box.left() >= layout.badge.right()
+    if layout.big_votes is not None:  # tag-only level: the dots sit beside the number, inside the card
+        box = layout.big_votes[3]
+        assert QRectF(0, 0, card.width, card.height).contains(box)
+        assert layout.big_tag_at.x() + big.horizontalAdvance(card.tag) <= box.left()
+    else:
+        assert card.votes == 0
 
 
 @pytest.mark.parametrize("scale", [1.0, 1.5, 2.5])

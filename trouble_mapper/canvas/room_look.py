@@ -38,6 +38,7 @@ _SELECTED_PEN = QPen(_INK, 4)
 READABLE_SCREEN_PX = 13.0  # text smaller than this on the room's screen: the card shows its tag only
 MAX_TEXT_CHARS = 4000  # more than any card can show: longer texts are cut before they are laid out
 MAX_LINE_CHARS = 300  # the rest of a long word on the last line, before it is elided
+BIG_TAG_SHARE = 0.55  # of a tag-only card's width for the number when its dots are shown beside it
 STRIPE = 6.0  # a category with no room for its name is a stripe along the card's bottom edge
 
 
@@ -90,6 +91,7 @@ class RoomCard:
     drawn: tuple[tuple[QStaticText, QPointF, QFont, bool], ...]  # laid out once; True: white on a badge
     big_tag: QStaticText
     swatch: QRectF | None  # the category's colour: a square by its name, or a stripe along the bottom
+    big_votes: tuple[QStaticText, QPointF, QFont, QRectF] | None = None  # dots beside the tag-only number
 
 
 def lay_out(card: Card, scale: float) -> RoomCard:
@@ -119,10 +121,12 @@ def lay_out(card: Card, scale: float) -> RoomCard:
     text_height = height - text_top - footer - 4
     text_px, lines, line_height = _fitted_text(card.text[:MAX_TEXT_CHARS], BASE_TEXT_PX * scale, inner,
                                                text_height)
-    big_px = _fitting_px(card.tag, True, BASE_BIG_TAG_PX * scale, width - 12, height - 12)
+    tag_side = width * BIG_TAG_SHARE if votes else width  # with dots, the tag takes the left part
+    big_px = _fitting_px(card.tag, True, BASE_BIG_TAG_PX * scale, tag_side - 12, height - 12)
     big_metrics = QFontMetricsF(font(big_px, True))
-    big_tag_at = QPointF((width - big_metrics.horizontalAdvance(card.tag)) / 2,
+    big_tag_at = QPointF((tag_side - big_metrics.horizontalAdvance(card.tag)) / 2,
                          (height - big_metrics.height()) / 2)
+    big_votes = _big_votes(card.votes, width - tag_side, width, height) if votes else None
     tag_font, votes_font, text_font = font(tag_px, True), font(votes_px, True), font(text_px)
     category_font, big_font = font(category_px, True), font(big_px, True)
     tag_at = _centred(card.tag, tag_metrics, badge)
@@ -140,7 +144,19 @@ def lay_out(card: Card, scale: float) -> RoomCard:
         swatch = QRectF(PAD, height - STRIPE - 2, width - 2 * PAD, STRIPE)
     return RoomCard(tag_font, badge, tag_at, votes, votes_box, votes_font, text_font, tuple(lines),
                     line_height, text_top, category, category_font, category_at, big_font, big_tag_at,
-                    tuple(drawn), _static(card.tag, big_font), swatch)
+                    tuple(drawn), _static(card.tag, big_font), swatch, big_votes)
+
+
+def _big_votes(votes: int, room: float, width: float, height: float) -> tuple[QStaticText, QPointF, QFont,
+                                                                               QRectF]:
+    """The dots as a pill on the right of a tag-only card, as large as the room beside the tag allows."""
+    label = f"●\u2009{votes}"  # a thin space: the dot and the number read apart
+    px = _fitting_px(label, True, height * 0.5, room - 16, height * 0.5)
+    votes_font = font(px, True)
+    metrics = QFontMetricsF(votes_font)
+    box_width, box_height = metrics.horizontalAdvance(label) + 12, metrics.height() + 6
+    box = QRectF(width - box_width - 4, (height - box_height) / 2, box_width, box_height)
+    return _static(label, votes_font), _centred(label, metrics, box), votes_font, box
 
 
 def _static(text: str, text_font: QFont) -> QStaticText:
@@ -224,6 +240,14 @@ def paint_card(painter: QPainter, card: Card, layout: RoomCard, look: RoomLook, 
         painter.setPen(ink if look.high_contrast else _BORDERS[kind, False])
         painter.setFont(layout.big_tag_font)
         painter.drawStaticText(layout.big_tag_at, layout.big_tag)
+        if layout.big_votes is not None:  # the room votes at fit-all: the dots must show there too
+            static, at, votes_font, box = layout.big_votes
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(_INK)
+            painter.drawRoundedRect(box, box.height() / 2, box.height() / 2)
+            painter.setPen(_WHITE_PEN)
+            painter.setFont(votes_font)
+            painter.drawStaticText(at, static)
         return
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(border)
