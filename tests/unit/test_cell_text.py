@@ -71,3 +71,22 @@ def test_right_to_left_text_is_reordered_per_printed_line():
     assert len(wrapped) > 2
     typed = [" ".join(reversed(line.split(" "))) for line in wrapped]  # drawing order back to typing
     assert [w for line in typed for w in line.split(" ")] == [w[::-1] for w in words]
+
+
+def test_a_right_to_left_paragraph_is_reordered_per_printed_line():
+    """Meeting notes and cover facts: a wrapped Hebrew paragraph reads right on every printed line."""
+    from datetime import date
+
+    from trouble_mapper.domain.document import WorkshopDocument
+    from trouble_mapper.export.pdf_plan import _Builder
+
+    words = ["אחת", "שתיים", "שלוש", "ארבע", "חמש", "שש", "שבע", "שמונה", "תשע", "עשר"]
+    if not all(print_fonts().covers(ch) for ch in "".join(words)):
+        return
+    paragraph = _Builder(WorkshopDocument(), date(2026, 11, 27), None).p(" ".join(words), "body", width=70)
+    printed = paragraph.text.split("<br/>")
+    assert len(printed) > 2
+    typed = [w[::-1] for line in printed for w in reversed(line.split(" "))]
+    assert typed == words
+    latin = _Builder(WorkshopDocument(), date(2026, 11, 27), None).p("Seal leaks <b>", "body", width=70)
+    assert "<br/>" not in latin.text and "&lt;b&gt;" in latin.text  # left-to-right text: reportlab wraps it

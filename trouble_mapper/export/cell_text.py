@@ -31,7 +31,7 @@ def cell_lines(text: str, font: str, size: float, width: float, limit: int | Non
         text = text[:limit] + f" … ({len(text) - limit:,} more characters not printed)"
     lines: list[str] = []
     for paragraph in drawable(text).split("\n"):
-        rtl = _has_rtl(paragraph)
+        rtl = has_right_to_left(paragraph)
         if rtl:
             paragraph = _reshape(paragraph)
         wrapped = _wrap(paragraph, font, size, width)
@@ -51,7 +51,8 @@ def _measurer(font: str, size: float):
     return lru_cache(maxsize=65536)(lambda text: width_of(text, size))
 
 
-def _has_rtl(text: str) -> bool:
+def has_right_to_left(text: str) -> bool:
+    """Whether ``text`` holds Hebrew, Arabic or another right-to-left script."""
     return any(unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in text if ord(ch) >= 0x590)
 
 

@@ -49,7 +49,7 @@ from trouble_mapper.domain import rules
 from trouble_mapper.domain.document import WorkshopDocument
 from trouble_mapper.domain.model import Action, Card, Person
 from trouble_mapper.domain.vocabulary import CATEGORY_SCHEMES, CardKind, Role
-from trouble_mapper.export.cell_text import cell_lines
+from trouble_mapper.export.cell_text import cell_lines, has_right_to_left
 from trouble_mapper.export.fonts import prepare_for, print_fonts, printable, texts_in
 from trouble_mapper.service import WorkshopService
 from trouble_mapper.storage.workshop_file import WorkshopFile
@@ -351,7 +351,14 @@ class _Builder:
 
     # helpers
 
-    def p(self, text: str, style: str = "cell", limit: int | None = MAX_CELL_CHARS) -> Paragraph:
+    def p(self, text: str, style: str = "cell", limit: int | None = MAX_CELL_CHARS,
+          width: float | None = None) -> Paragraph:
+        """User text as a Paragraph. Given the ``width`` it is set in, right-to-left text is wrapped here
+        and each printed line put in drawing order (reportlab would reorder it per typed line)."""
+        if width is not None and has_right_to_left(text or ""):
+            style_ = self.s[style]
+            lines = cell_lines(text, style_.fontName, style_.fontSize, width, limit).split("\n")
+            return Paragraph("<br/>".join(escape(line) for line in lines), style_)
         return Paragraph(markup(text, limit), self.s[style])
 
     def word(self, text: str) -> str:
@@ -463,7 +470,8 @@ class _Builder:
                                      for k in CardKind)),
             ("Actions", f"{len(doc.actions)} in all, {open_actions} open, {overdue} overdue"),
         ]
-        rows = [[self.p(label, "label"), self.p(value, "body")] for label, value in facts]
+        value_width = width * 0.75 - 2 * CELL_PAD  # the table's default right padding is 6 points
+        rows = [[self.p(label, "label"), self.p(value, "body", width=value_width)] for label, value in facts]
         facts_table = Table(rows, colWidths=[width * 0.25, width * 0.75], hAlign="LEFT")
         facts_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                          ("LINEBELOW", (0, 0), (-1, -1), 0.3, LIGHT),
@@ -633,7 +641,8 @@ class _Builder:
         attendees = _names([self.doc.people[p] for p in latest.attendee_ids if p in self.doc.people])
         return [CondPageBreak(120), self.heading(f"Latest meeting: {latest.date.isoformat()}", "meeting"),
                 self.p(f"Present: {attendees}" if attendees else "Attendance not recorded.", "small"),
-                Spacer(1, 4), self.p(latest.notes or "No notes.", "body", limit=20_000), Spacer(1, 12)]
+                Spacer(1, 4), self.p(latest.notes or "No notes.", "body", limit=20_000, width=width),
+                Spacer(1, 12)]
 
     def sign_off(self, width: float) -> list:
         sponsors = _people_with(self.doc, Role.SPONSOR) or [None]
