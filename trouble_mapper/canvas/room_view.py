@@ -7,6 +7,7 @@ looking at, the whole map, or one zone.
 
 from __future__ import annotations
 
+import time
 from enum import StrEnum
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
@@ -19,6 +20,7 @@ from trouble_mapper.canvas.view import MapView, draw_own_overview, set_map_rende
 from trouble_mapper.signals import disconnect_quietly
 
 ZONE_MARGIN = 40.0
+FOLLOW_HZ = 12  # how often at most the room's view follows the facilitator's pans and zooms
 
 
 class Framing(StrEnum):
@@ -44,6 +46,7 @@ class RoomView(QGraphicsView):
         self.framing = Framing.FOLLOW
         self.zone_id: str | None = None
         self._framed: tuple[QRectF, QSize] | None = None  # what was fitted last, and into which size
+        self._last_refit = 0.0  # time.monotonic() of the last refit
         set_map_rendering(self)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -82,6 +85,7 @@ class RoomView(QGraphicsView):
         if rect.isEmpty() or framed == self._framed:
             return  # the same picture: no refit, no whole-view repaint for the room
         self._framed = framed
+        self._last_refit = time.monotonic()
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         self._scene.set_room_scale(self.zoom())
 
@@ -97,8 +101,11 @@ class RoomView(QGraphicsView):
         return self._scene.map_rect()
 
     def _editor_moved(self, *_args) -> None:
-        if self.framing is Framing.FOLLOW:
-            self._reframe_soon.start(0)  # once per event-loop turn, however many scroll signals came
+        """Follow the facilitator's pans and zooms at most FOLLOW_HZ times a second: a whole repaint of
+        the room takes about 30 ms, and the facilitator's own view must stay smooth meanwhile."""
+        if self.framing is Framing.FOLLOW and not self._reframe_soon.isActive():
+            wait = self._last_refit + 1 / FOLLOW_HZ - time.monotonic()
+            self._reframe_soon.start(max(0, round(wait * 1000)))
 
     def _map_changed(self, _changes) -> None:
         if self.framing is not Framing.FOLLOW:
