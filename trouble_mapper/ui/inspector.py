@@ -6,7 +6,6 @@ itself. Text fields save when focus leaves them or on Ctrl+Enter; choices save w
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -28,6 +27,7 @@ from trouble_mapper.domain.vocabulary import CATEGORY_SCHEMES, FIX_ROUTES, CardK
 
 if TYPE_CHECKING:
     from trouble_mapper.service import WorkshopService
+from trouble_mapper.signals import follow_changes
 from trouble_mapper.ui.edit_feedback import EditFeedback
 
 HINT = "Select a card to edit it"
@@ -233,13 +233,9 @@ class CardInspector(QWidget, EditFeedback):
         if service is self._service:
             return
         self._commit_pending()
-        if self._service is not None:
-            with contextlib.suppress(RuntimeError, TypeError):  # already gone with its service
-                self._service.changed.disconnect(self._on_changed)
+        follow_changes(self._service, service, self._on_changed)
         self._service = service
         self._card_ids = []
-        if service is not None:
-            service.changed.connect(self._on_changed)
         self._show_message("")
         self._refresh(force=True)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
@@ -13,6 +12,7 @@ from trouble_mapper.domain import priorities
 from trouble_mapper.domain.changes import Change
 from trouble_mapper.domain.model import Card, Zone
 from trouble_mapper.service import WorkshopService
+from trouble_mapper.signals import follow_changes
 
 BAR = QColor("#4f7fbf")
 LINE = QColor("#d9722b")
@@ -52,12 +52,8 @@ class ParetoChart(QWidget):
         """Chart the troubles of ``service``'s workshop (None: nothing open)."""
         if service is self._service:
             return
-        if self._service is not None:
-            with contextlib.suppress(RuntimeError, TypeError):
-                self._service.changed.disconnect(self._on_changed)
+        follow_changes(self._service, service, self._on_changed)
         self._service = service
-        if service is not None:
-            service.changed.connect(self._on_changed)
         self._refresh()
 
     def set_grouping(self, by: priorities.ParetoBy | None = None,

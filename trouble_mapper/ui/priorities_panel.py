@@ -7,8 +7,6 @@ optionally the map's selection -> ``panel.show_selection(card_ids)``.
 
 from __future__ import annotations
 
-import contextlib
-
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -30,6 +28,7 @@ from trouble_mapper.domain import priorities, rules
 from trouble_mapper.domain.changes import Change
 from trouble_mapper.domain.model import Card
 from trouble_mapper.service import WorkshopService
+from trouble_mapper.signals import follow_changes
 from trouble_mapper.ui.pareto_chart import ParetoChart
 from trouble_mapper.ui.priority_matrix import PriorityMatrix
 
@@ -131,12 +130,8 @@ class PrioritiesPanel(QWidget):
         """Show the troubles of ``service``'s workshop (None: nothing open)."""
         if service is self._service:
             return
-        if self._service is not None:
-            with contextlib.suppress(RuntimeError, TypeError):
-                self._service.changed.disconnect(self._on_changed)
+        follow_changes(self._service, service, self._on_changed)
         self._service = service
-        if service is not None:
-            service.changed.connect(self._on_changed)
         for view in (self.impact_matrix, self.risk_matrix, self.pareto_chart):
             view.set_service(service)
         self._show_message("")

@@ -8,7 +8,6 @@ at the side. A drop makes one ``service.set_scores`` call (one undo step); the c
 
 from __future__ import annotations
 
-import contextlib
 import math
 from dataclasses import dataclass
 
@@ -39,6 +38,7 @@ from trouble_mapper.domain.model import Card, Scores
 from trouble_mapper.domain.rules import RuleError
 from trouble_mapper.domain.vocabulary import CardKind
 from trouble_mapper.service import WorkshopService
+from trouble_mapper.signals import follow_changes
 
 Cell = tuple[int, int]  # (horizontal score, vertical score), each 1..5
 TRAY: Cell = (0, 0)  # the slot of troubles not scored on this matrix's two scores
@@ -375,13 +375,9 @@ class PriorityMatrix(QGraphicsView):
         """Show the troubles of ``service``'s workshop (None: nothing open)."""
         if service is self._service:
             return
-        if self._service is not None:
-            with contextlib.suppress(RuntimeError, TypeError):
-                self._service.changed.disconnect(self._on_changed)
+        follow_changes(self._service, service, self._on_changed)
         self._service = service
         self._drag = None
-        if service is not None:
-            service.changed.connect(self._on_changed)
         self._rebuild()
 
     def show_selection(self, card_ids: list[str]) -> None:

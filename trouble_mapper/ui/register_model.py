@@ -9,7 +9,6 @@ undo of a big delete) reset the model.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -25,6 +24,7 @@ from trouble_mapper.domain.model import Action, Card, Link, Zone
 from trouble_mapper.domain.rules import RuleError
 from trouble_mapper.domain.vocabulary import CATEGORY_SCHEMES, CardKind
 from trouble_mapper.service import WorkshopService
+from trouble_mapper.signals import follow_changes
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Choice = tuple[str, Any]
@@ -96,13 +96,9 @@ class WorkshopTableModel(QAbstractTableModel):
 
     def set_service(self, service: WorkshopService | None, today: date | None = None) -> None:
         """Show the workshop of ``service`` (None: nothing open); ``today`` decides what is overdue."""
-        if self._service is not None:
-            with contextlib.suppress(RuntimeError, TypeError):  # already gone with its service
-                self._service.changed.disconnect(self._on_changed)
+        follow_changes(self._service, service, self._on_changed)
         self._service = service
         self.today = today or date.today()
-        if service is not None:
-            service.changed.connect(self._on_changed)
         self.reset()
 
     def set_today(self, today: date) -> None:
