@@ -153,3 +153,17 @@ def test_read_only_workshop_cannot_be_edited(qtbot, workshop_path):
         assert "read-only" in roster.message.text()
     finally:
         service.close()
+
+
+def test_messages_show_markup_as_typed(qtbot):
+    """A refusal that quotes a name like "<b>Ann</b>" shows the tags, not bold text."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    from trouble_mapper.ui.edit_feedback import message_label
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    label = message_label(owner, "message")
+    label.setText("“<b>Ann</b>” is already on the team")
+    assert label.textFormat() == Qt.TextFormat.PlainText

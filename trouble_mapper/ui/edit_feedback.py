@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from trouble_mapper.domain.rules import RuleError
@@ -18,6 +19,7 @@ def message_label(owner: QWidget, object_name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(object_name)
     label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what people typed: never markup
     label.setStyleSheet(f"color: #7A1010; background: #FDE2E2; padding: 6px; "
                         f"font-size: {owner.font().pointSizeF():g}pt;")
     label.hide()

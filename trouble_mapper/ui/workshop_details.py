@@ -68,10 +68,9 @@ def quiet_label(text: str, object_name: str = "", scale: float = 1.0, indent: in
 
 
 def plain_message_label(owner: QWidget, object_name: str) -> QLabel:
-    """``edit_feedback.message_label``, as plain text (messages quote what people typed) and at least the
-    projector size even when ``owner`` does not have its final font yet (a wizard page)."""
+    """``edit_feedback.message_label`` at least at the projector size, even when ``owner`` does not have
+    its final font yet (a wizard page)."""
     label = message_label(owner, object_name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
     size = max(owner.font().pointSizeF(), BASE_POINT_SIZE)
     label.setStyleSheet(f"{label.styleSheet()} font-size: {size:g}pt;")
     return label
